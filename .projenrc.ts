@@ -1,0 +1,108 @@
+import { awscdk, javascript } from 'projen';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-ecr-shared-layers',
+  description:
+    'AWS CDK constructs for an Amazon ECR registry whose repositories share image layers (blob mounting): one encryption island, account settings as code, and synthesis-time checks.',
+  author: 'cdk-ecr-shared-layers developers',
+  authorAddress: 'maintainers@cdk-ecr-shared-layers.dev',
+  repositoryUrl: 'https://github.com/cdk-ecr-shared-layers/cdk-ecr-shared-layers.git',
+  license: 'Apache-2.0',
+  keywords: ['cdk', 'awscdk', 'aws-cdk', 'ecr', 'containers', 'blob-mounting', 'layer-sharing', 'kms'],
+  stability: 'experimental',
+
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  github: false,
+  release: false,
+
+  // The lowest aws-cdk-lib that has everything the library and its tests use:
+  // `@aws-cdk/core:validateAgainstDefaultRules` (2.262.0), `Validations` (cdk-nag 3 needs >= 2.257.0),
+  // `TagMutability.IMMUTABLE_WITH_EXCLUSION`, `CfnRepositoryCreationTemplate`, `CustomResource.serviceTimeout`.
+  // The tests run against exactly this version (projen pins the dev dependency to it).
+  cdkVersion: '2.262.0',
+  constructsVersion: '10.5.1',
+  cdkCliVersion: '2.1148.1',
+  jsiiVersion: '~6.0.0',
+
+  devDeps: [
+    '@aws-sdk/client-ecr@3.1169.0',
+    'aws-sdk-client-mock@4.1.0',
+    'aws-sdk-client-mock-jest@4.1.0',
+    'cdk-nag@3.0.2',
+    'esbuild@0.28.2',
+  ],
+
+  // Python, Java, .NET and Go through jsii, so Construct Hub shows all five languages.
+  publishToPypi: {
+    distName: 'cdk-ecr-shared-layers',
+    module: 'cdk_ecr_shared_layers',
+  },
+  publishToMaven: {
+    javaPackage: 'io.github.cdk_ecr_shared_layers',
+    mavenGroupId: 'io.github.cdk-ecr-shared-layers',
+    mavenArtifactId: 'cdk-ecr-shared-layers',
+  },
+  publishToNuget: {
+    dotNetNamespace: 'CdkEcrSharedLayers',
+    packageId: 'CdkEcrSharedLayers',
+  },
+  publishToGo: {
+    moduleName: 'github.com/cdk-ecr-shared-layers/cdk-ecr-shared-layers-go',
+  },
+
+  // The Lambda handler is bundled into an inline string (see bundle:handler); jsii never compiles it.
+  excludeTypescript: ['src/**/handler/**'],
+  tsconfigDevFile: 'tsconfig.dev.json',
+  // The handler is not a projen `*.lambda.ts` (that would be a file asset).
+  lambdaAutoDiscover: false,
+
+  jestOptions: {
+    // A changed snapshot must fail the run, never be rewritten silently.
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      setupFilesAfterEnv: ['aws-sdk-client-mock-jest'],
+      testPathIgnorePatterns: ['/node_modules/', '/cdk.out/', '/.tmp/'],
+      coveragePathIgnorePatterns: ['/node_modules/', '\\.generated\\.ts$'],
+    },
+  },
+  gitignore: ['cdk.out/', '.tmp/', 'bench/.work/', '/dist/'],
+});
+
+// `npm ci` rejects projen's fresh lockfile without this (TOOLCHAIN.md).
+project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
+
+// No network look-ups during builds and tests.
+for (const [name, value] of Object.entries({
+  JSII_SILENCE_SUPPORT_WARNING: '1',
+  JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20',
+  JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION: '1',
+  CDK_DISABLE_CLI_TELEMETRY: 'true',
+  CDK_DISABLE_VERSION_CHECK: 'true',
+})) {
+  project.tasks.addEnvironment(name, value);
+}
+
+// The account-setting handler: TypeScript in src/, bundled by esbuild into a committed module
+// whose string goes into `lambda.Code.fromInline` (zero file assets).
+const bundleHandler = project.addTask('bundle:handler', {
+  description: 'Bundle the account-setting Lambda handler into src/account-settings/handler-code.generated.ts',
+  exec: 'ts-node --project tsconfig.dev.json build-tools/bundle-handler.ts',
+});
+project.preCompileTask.spawn(bundleHandler);
+// The tests use the generated module too: keep it fresh before they run.
+project.testTask.prependSpawn(bundleHandler);
+
+// README command 1: synthesize the example app with the aws-cdk CLI (no credentials needed).
+project.addTask('example', {
+  description: 'Synthesize the example platform registry app with the aws-cdk CLI and print a summary',
+  steps: [
+    {
+      exec: 'cdk synth --app "ts-node --project tsconfig.dev.json examples/platform-registry.ts" --output cdk.out/examples/platform-registry --quiet --no-notices --no-version-reporting',
+    },
+    { exec: 'ts-node --project tsconfig.dev.json build-tools/summarize-assembly.ts cdk.out/examples/platform-registry' },
+  ],
+});
+
+project.synth();
