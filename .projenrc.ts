@@ -17,11 +17,14 @@ const project = new awscdk.AwsCdkConstructLibrary({
   github: false,
   release: false,
 
-  // The lowest aws-cdk-lib that has everything the library and its tests use:
-  // `@aws-cdk/core:validateAgainstDefaultRules` (2.262.0), `Validations` (cdk-nag 3 needs >= 2.257.0),
-  // `TagMutability.IMMUTABLE_WITH_EXCLUSION`, `CfnRepositoryCreationTemplate`, `CustomResource.serviceTimeout`.
+  // The lowest aws-cdk-lib that has everything the library and its tests use. 2.271.0 is the first
+  // whose `Validations.of(scope).acknowledge()` applies to the acknowledging construct's subtree only;
+  // before it, the library's scoped acknowledgement of a cdk-nag finding in its own provider would
+  // silence the same finding everywhere in the user's app. Also needed: `@aws-cdk/core:validateAgainstDefaultRules`
+  // (2.262.0), `Validations` (cdk-nag 3: 2.257.0), `TagMutability.IMMUTABLE_WITH_EXCLUSION`,
+  // `CfnRepositoryCreationTemplate`, `CustomResource.serviceTimeout`.
   // The tests run against exactly this version (projen pins the dev dependency to it).
-  cdkVersion: '2.262.0',
+  cdkVersion: '2.271.0',
   constructsVersion: '10.5.1',
   cdkCliVersion: '2.1148.1',
   jsiiVersion: '~6.0.0',
@@ -32,6 +35,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'aws-sdk-client-mock-jest@4.1.0',
     'cdk-nag@3.0.2',
     'esbuild@0.28.2',
+    'aws-cdk@2.1148.1',
   ],
 
   // Python, Java, .NET and Go through jsii, so Construct Hub shows all five languages.
@@ -59,6 +63,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   lambdaAutoDiscover: false,
 
   jestOptions: {
+    passWithNoTests: false,
     // A changed snapshot must fail the run, never be rewritten silently.
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {

@@ -1,1 +1,1 @@
-export {};
+export * from './account-settings/ecr-account-setting';

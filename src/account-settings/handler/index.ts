@@ -194,11 +194,12 @@ function failedPhysicalId(event: CloudFormationEvent): string {
 
 export async function handler(event: CloudFormationEvent, context: LambdaContext): Promise<void> {
   console.log(JSON.stringify({ ...event, ResponseURL: '(redacted)' }));
-  let answered = false;
-  const answer = async (status: 'SUCCESS' | 'FAILED', physicalId: string, reason: string, data?: Record<string, string>) => {
-    if (answered) return;
-    answered = true;
-    await sendResponse(event.ResponseURL, {
+  // The one answer. A second call (the timer while the work's answer is on its way, or the other way
+  // round) sends nothing and waits for the first to be delivered: Lambda freezes once the handler returns.
+  // Never rejects: an answer that cannot be delivered is logged.
+  let answering: Promise<void> | undefined;
+  const answer = (status: 'SUCCESS' | 'FAILED', physicalId: string, reason: string, data?: Record<string, string>) =>
+    answering ??= sendResponse(event.ResponseURL, {
       Status: status,
       Reason: reason.slice(0, 3000),
       PhysicalResourceId: physicalId,
@@ -207,23 +208,18 @@ export async function handler(event: CloudFormationEvent, context: LambdaContext
       LogicalResourceId: event.LogicalResourceId,
       NoEcho: false,
       Data: data,
-    });
-  };
+    }).catch((e) => console.error(`Could not answer CloudFormation: ${errorText(e)}`));
 
   let timer: NodeJS.Timeout | undefined;
+  const wait = Math.max(0, context.getRemainingTimeInMillis() - TIMEOUT_MARGIN_MS);
   const timeout = new Promise<void>((resolve) => {
-    const wait = Math.max(0, context.getRemainingTimeInMillis() - TIMEOUT_MARGIN_MS);
-    timer = setTimeout(() => {
-      const reason = `Timed out after ${wait} ms waiting for Amazon ECR. See the function's logs`;
-      // A Delete never fails: the setting is left as it is.
-      (event.RequestType === 'Delete'
-        ? answer('SUCCESS', event.PhysicalResourceId!, `${reason}; the setting was left as it is.`)
-        : answer('FAILED', failedPhysicalId(event), `${reason}, then retry.`))
-        .then(resolve, (e) => {
-          console.error(`Could not answer CloudFormation: ${errorText(e)}`);
-          resolve();
-        });
-    }, wait);
+    timer = setTimeout(resolve, wait);
+  }).then(() => {
+    const reason = `Timed out after ${wait} ms waiting for Amazon ECR. See the function's logs`;
+    // A Delete never fails: the setting is left as it is.
+    return event.RequestType === 'Delete'
+      ? answer('SUCCESS', event.PhysicalResourceId!, `${reason}; the setting was left as it is.`)
+      : answer('FAILED', failedPhysicalId(event), `${reason}, then retry.`);
   });
 
   const work = (async () => {
