@@ -72,11 +72,26 @@ const project = new awscdk.AwsCdkConstructLibrary({
       coveragePathIgnorePatterns: ['/node_modules/', '\\.generated\\.ts$'],
     },
   },
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'build-tools', 'examples', 'bench', 'projenrc'],
+    // One typed-lint project for src, tests, build tools, examples and the benchmark.
+    tsconfigPath: './tsconfig.dev.json',
+    projectService: false,
+  },
   gitignore: ['cdk.out/', '.tmp/', 'bench/.work/', '/dist/'],
 });
 
 // `npm ci` rejects projen's fresh lockfile without this (TOOLCHAIN.md).
 project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
+
+project.tsconfigDev.addInclude('.projenrc.ts');
+
+// The handler's only dependency, @aws-sdk/client-ecr, is provided by the Lambda runtime (a dev dependency here).
+project.eslint?.addOverride({
+  files: ['src/**/handler/**'],
+  rules: { 'import/no-extraneous-dependencies': 'off' },
+});
 
 // No network look-ups during builds and tests.
 for (const [name, value] of Object.entries({

@@ -1,8 +1,8 @@
 import { Annotations, CustomResource, Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { AccountSettingProvider } from './provider';
 import { fail, show } from '../private/errors';
-import { registryKeyOf } from '../private/registry-key';
+import { claimRegistrySingleton } from '../private/registry-singletons';
 
 /**
  * Names of the Amazon ECR account settings this library knows.
@@ -98,9 +98,6 @@ export interface BlobMountingOptions extends AccountSettingOptions {
    */
   readonly enabled?: boolean;
 }
-
-/** Every EcrAccountSetting of an app, per app root, for the duplicate check. */
-const SETTINGS_BY_ROOT = new WeakMap<IConstruct, EcrAccountSetting[]>();
 
 /**
  * One Amazon ECR account setting (for example `BLOB_MOUNTING`), applied at deploy time to the
@@ -239,27 +236,7 @@ export class EcrAccountSetting extends Construct {
     if (Token.isUnresolved(this.settingName)) {
       return;
     }
-    const root = this.node.root;
-    let settings = SETTINGS_BY_ROOT.get(root);
-    if (!settings) {
-      settings = [];
-      SETTINGS_BY_ROOT.set(root, settings);
-    }
-    settings.push(this);
-    const all = settings;
-    this.node.addValidation({
-      validate: () => {
-        const registry = registryKeyOf(this);
-        const same = all.filter((s) => s.settingName === this.settingName && registryKeyOf(s).key === registry.key);
-        // Report once, from the first owner.
-        if (same.length < 2 || same[0] !== this) {
-          return [];
-        }
-        return [
-          `ECR account setting ${this.settingName} is defined ${same.length} times for ${registry.label}: ${same.map((s) => s.node.path).join(', ')}. `
-          + 'An account setting exists once per registry, so the last deploy would silently win. Keep exactly one of them (for example in one baseline stack per account and region) and remove the others.',
-        ];
-      },
-    });
+    claimRegistrySingleton(this, `ECR account setting ${this.settingName}`,
+      'Keep exactly one of them (for example in one baseline stack per account and region) and remove the others.');
   }
 }

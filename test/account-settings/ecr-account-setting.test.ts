@@ -1,7 +1,9 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { App, RemovalPolicy, Stack, Stage, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { AccountSettingName, EcrAccountSetting } from '../../src';
 import { ACCOUNT_SETTING_HANDLER_CODE } from '../../src/account-settings/handler-code.generated';
@@ -124,7 +126,7 @@ describe('EcrAccountSetting', () => {
 
   test('a stack with the construct has no file or docker assets besides its template', () => {
     // GIVEN
-    const app = new App({ outdir: fs.mkdtempSync(path.join(require('os').tmpdir(), 'ecr-setting-')) });
+    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'ecr-setting-')) });
     const stack = new Stack(app, 'Stack', { env: ENV });
     EcrAccountSetting.blobMounting(stack, 'BlobMounting');
 
@@ -167,7 +169,6 @@ describe('EcrAccountSetting', () => {
     const stack = new Stack(app, 'Stack', { env: ENV });
     EcrAccountSetting.blobMounting(stack, 'BlobMounting');
     // A second, unacknowledged wildcard policy in the same stack must still be reported.
-    const iam = require('aws-cdk-lib/aws-iam');
     const role = new iam.Role(stack, 'Other', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     role.addToPolicy(new iam.PolicyStatement({ actions: ['ecr:DescribeRepositories'], resources: ['*'] }));
 
@@ -216,7 +217,7 @@ describe('EcrAccountSetting', () => {
       EcrAccountSetting.blobMounting(stack, 'B', { enabled: false });
 
       expect(() => app.synth()).toThrow(
-        'ECR account setting BLOB_MOUNTING is defined 2 times for account 111111111111 in us-east-1: Stack/A, Stack/B. An account setting exists once per registry, so the last deploy would silently win.',
+        'ECR account setting BLOB_MOUNTING is defined 2 times for account 111111111111 in us-east-1: Stack/A, Stack/B. It exists once per registry (account and region), so the last deploy would silently win. Keep exactly one of them',
       );
     });
 

@@ -9,6 +9,7 @@ import {
   ServerException,
 } from '@aws-sdk/client-ecr';
 import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
 import { CloudFormationEvent, CloudFormationResponse, handler, LambdaContext } from '../../src/account-settings/handler';
 
 // A local stand-in for CloudFormation's pre-signed response URL: records every request.
