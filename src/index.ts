@@ -1,1 +1,5 @@
 export * from './account-settings/ecr-account-setting';
+export * from './encryption';
+export * from './lifecycle/lifecycle-rule';
+export * from './registry/shared-layer-registry';
+export * from './registry/shared-repository';
