@@ -28,7 +28,13 @@ function stacksOf(dir: string): StackInfo[] {
     const templateFile = join(dir, artifact.properties.templateFile);
     const template = JSON.parse(readFileSync(templateFile, 'utf8'));
     const env = String(artifact.environment ?? '').replace('aws://', '');
-    stacks.push({ name: artifact.displayName ?? name, templateFile, registry: env, resources: template.Resources ?? {}, outputs: template.Outputs ?? {} });
+    stacks.push({
+      name: artifact.displayName ?? name,
+      templateFile,
+      registry: env,
+      resources: template.Resources ?? {},
+      outputs: template.Outputs ?? {},
+    });
   }
   return stacks;
 }
@@ -83,7 +89,8 @@ for (const stack of stacks) {
 }
 const registries = new Map<string, RegistrySummary>();
 for (const stack of stacks) {
-  const registry: RegistrySummary = registries.get(stack.registry) ?? { repositories: 0, islands: new Map<string, number>(), settings: [], stacks: [] };
+  const registry: RegistrySummary = registries.get(stack.registry)
+    ?? { repositories: 0, islands: new Map<string, number>(), settings: [], stacks: [] };
   registries.set(stack.registry, registry);
   registry.stacks.push(stack.name);
   for (const resource of Object.values(stack.resources)) {

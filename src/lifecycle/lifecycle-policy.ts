@@ -65,7 +65,7 @@ export function renderLifecyclePolicy(scope: IConstruct, defaults: readonly Life
     ...entriesOf(defaults, 'registry default lifecycleRules'),
     ...entriesOf(own, 'repository lifecycleRules'),
   ];
-  const what = `The lifecycle policy (${defaults.length} registry default rule(s) and ${own.length} repository rule(s))`;
+  const what = `the registry's default rules (${defaults.length}) and the repository's own rules (${own.length}) together`;
   const rendered = build(scope, entries, what);
   if (own.length === 0 && rendered.plain) {
     renderedDefaults.set(defaults, { rules: [...defaults], text: rendered.text });
@@ -100,7 +100,7 @@ function sameRules(a: readonly LifecycleRule[], b: readonly LifecycleRule[]): bo
 
 function build(scope: IConstruct, given: readonly Entry[], what: string): { readonly text: string; readonly plain: boolean } {
   if (given.length > MAX_RULES) {
-    fail(scope, `${what} has ${given.length} rules; ECR allows at most ${MAX_RULES} rules per lifecycle policy. Remove or merge rules (registry defaults and a repository's own rules count together).`);
+    fail(scope, `Got ${given.length} lifecycle rules in ${what}; ECR allows at most ${MAX_RULES} rules per lifecycle policy. Remove or merge rules (registry defaults and a repository's own rules count together).`);
   }
   const entries = assignPriorities(scope, given);
   validateOrder(scope, entries);
@@ -118,7 +118,7 @@ function build(scope: IConstruct, given: readonly Entry[], what: string): { read
     .map(p => `{"rulePriority":${p.priority},${p.body}`);
   const text = `{"rules":[${parts.join(',')}]}`;
   if (text.length > MAX_POLICY_LENGTH) {
-    fail(scope, `${what} renders to ${text.length} characters; ECR allows at most ${MAX_POLICY_LENGTH} characters per lifecycle policy. Shorten or drop descriptions, use fewer tag prefixes or patterns, or fewer rules.`);
+    fail(scope, `The lifecycle policy of ${what} renders to ${text.length} characters; ECR allows at most ${MAX_POLICY_LENGTH} characters per lifecycle policy. Shorten or drop descriptions, use fewer tag prefixes or patterns, or fewer rules.`);
   }
   return { text, plain: true };
 }

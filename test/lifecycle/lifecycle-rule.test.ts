@@ -327,11 +327,11 @@ describe('renderLifecyclePolicy', () => {
     ['there are more than 50 rules',
       Array.from({ length: 30 }, (_, i) => LifecycleRule.expireByCount({ tagPrefixes: [`d${i}`], maxImageCount: 1 })),
       Array.from({ length: 21 }, (_, i) => LifecycleRule.expireByCount({ tagPrefixes: [`o${i}`], maxImageCount: 1 })),
-      'Default: The lifecycle policy (30 registry default rule(s) and 21 repository rule(s)) has 51 rules; ECR allows at most 50 rules per lifecycle policy.'],
+      'Default: Got 51 lifecycle rules in the registry\'s default rules (30) and the repository\'s own rules (21) together; ECR allows at most 50 rules per lifecycle policy.'],
     ['the policy is longer than 30,720 characters',
       Array.from({ length: 14 }, (_, i) => LifecycleRule.expireByCount({ tagPrefixes: [`d${i}`], maxImageCount: 1, description: longDescription })),
       Array.from({ length: 14 }, (_, i) => LifecycleRule.expireByCount({ tagPrefixes: [`o${i}`], maxImageCount: 1, description: longDescription })),
-      /renders to 3\d{4} characters; ECR allows at most 30720 characters per lifecycle policy\. Shorten or drop descriptions/],
+      /^Default: The lifecycle policy of the registry's default rules \(14\) and the repository's own rules \(14\) together renders to 3\d{4} characters; ECR allows at most 30720 characters per lifecycle policy\. Shorten or drop descriptions/],
   ])('fails when %s', (_name, defaults, own, message) => {
     const stack = new Stack(undefined, 'Default');
 
