@@ -156,7 +156,7 @@ export class SharedLayerRegistry extends Construct {
     checkMutability(this, this.imageTagMutability, this.imageTagMutabilityExclusionFilters);
 
     this.defaultLifecycleRules = props.lifecycleRules ?? [];
-    validateLifecycleRules(this, this.defaultLifecycleRules, 'the registry\'s default lifecycle rules');
+    validateLifecycleRules(this, this.defaultLifecycleRules, 'lifecycleRules');
 
     const removalPolicy = props.accountSettingsRemovalPolicy;
     if (props.blobMounting ?? true) {
