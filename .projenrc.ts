@@ -125,4 +125,12 @@ project.addTask('example', {
   ],
 });
 
+// The benchmark (bench/): synthesis cost, footprint and deploy work, side by side with aws-cdk-lib.
+// Results are committed in bench/RESULTS.md. Not part of the test task: speed targets are never unit tests.
+project.addTask('bench', {
+  description: 'Run the benchmark and write bench/RESULTS.md (pass --quick for a smoke run)',
+  exec: 'ts-node --project tsconfig.dev.json bench/run.ts',
+  receiveArgs: true,
+});
+
 project.synth();
