@@ -36,6 +36,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'cdk-nag@3.0.2',
     'esbuild@0.28.2',
     'aws-cdk@2.1148.1',
+    '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
   ],
 
   // Python, Java, .NET and Go through jsii, so Construct Hub shows all five languages.
