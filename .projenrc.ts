@@ -115,15 +115,23 @@ project.preCompileTask.spawn(bundleHandler);
 // The tests use the generated module too: keep it fresh before they run.
 project.testTask.prependSpawn(bundleHandler);
 
-// README command 1: synthesize the example app with the aws-cdk CLI (no credentials needed).
+// The example apps in examples/, each synthesized with the aws-cdk CLI (no credentials needed).
+const EXAMPLES = ['platform-registry', 'minimal', 'cross-account-replication'];
+const synthExample = (name: string) => ({
+  exec: `cdk synth --app "ts-node --project tsconfig.dev.json examples/${name}.ts" --output cdk.out/examples/${name} --quiet --no-notices --no-version-reporting`,
+});
+// README command 1: the platform registry example, and a summary of what it synthesized.
 project.addTask('example', {
   description: 'Synthesize the example platform registry app with the aws-cdk CLI and print a summary',
   steps: [
-    {
-      exec: 'cdk synth --app "ts-node --project tsconfig.dev.json examples/platform-registry.ts" --output cdk.out/examples/platform-registry --quiet --no-notices --no-version-reporting',
-    },
+    synthExample('platform-registry'),
     { exec: 'ts-node --project tsconfig.dev.json build-tools/summarize-assembly.ts cdk.out/examples/platform-registry' },
   ],
+});
+// CI: every example.
+project.addTask('examples', {
+  description: 'Synthesize every example app in examples/ with the aws-cdk CLI',
+  steps: EXAMPLES.map(synthExample),
 });
 
 // The benchmark (bench/): synthesis cost, footprint and deploy work, side by side with aws-cdk-lib.
