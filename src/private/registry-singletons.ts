@@ -8,6 +8,13 @@ interface Claim {
 
 /** Every claim of an app, per app root. */
 const CLAIMS_BY_ROOT = new WeakMap<IConstruct, Claim[]>();
+/** Every construct that claimed a registry singleton. */
+const OWNERS = new WeakSet<IConstruct>();
+
+/** Whether `owner` claimed a registry singleton (its duplicates are reported by the claim). */
+export function isClaimed(owner: IConstruct): boolean {
+  return OWNERS.has(owner);
+}
 
 /**
  * Declares `owner` as the one owner of a thing that exists once per ECR registry (an account
@@ -28,6 +35,7 @@ export function claimRegistrySingleton(owner: IConstruct, kind: string, fix: str
     CLAIMS_BY_ROOT.set(root, claims);
   }
   claims.push({ owner, kind });
+  OWNERS.add(owner);
   const all = claims;
   owner.node.addValidation({
     validate: () => {

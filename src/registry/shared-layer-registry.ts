@@ -2,6 +2,9 @@ import { Annotations, Lazy, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { RegistryCreationTemplate, RegistryCreationTemplateOptions } from './creation-template';
+import { PullThroughCacheRule, PullThroughCacheRuleOptions } from './pull-through-cache';
+import { RegistryPolicy, ReplicationSourceOptions } from './registry-policy';
 import { SharedRepository, SharedRepositoryOptions, validateExclusionFilters } from './shared-repository';
 import { AccountSettingName, EcrAccountSetting } from '../account-settings/ecr-account-setting';
 import { RegistryEncryption } from '../encryption';
@@ -9,6 +12,9 @@ import { renderLifecyclePolicy, validateLifecycleRules } from '../lifecycle/life
 import { LifecycleRule } from '../lifecycle/lifecycle-rule';
 import { fail, show } from '../private/errors';
 import { claimRegistrySingleton } from '../private/registry-singletons';
+import { RegistryReplication, ReplicationRuleOptions } from '../replication/replication';
+import { RegistryScanning, RegistryScanningConfiguration } from '../scanning/registry-scanning';
+import { LayerSharingChecks } from '../validation/layer-sharing-checks';
 
 /** Values of the `REGISTRY_POLICY_SCOPE` account setting. */
 export enum RegistryPolicyScope {
@@ -94,6 +100,33 @@ export interface SharedLayerRegistryProps {
    * @default - no rules
    */
   readonly lifecycleRules?: LifecycleRule[];
+
+  /**
+   * Emit repository creation templates (prefix `ROOT`, applied for REPLICATION and CREATE_ON_PUSH,
+   * and PULL_THROUGH_CACHE once the registry has a pull-through cache rule) that carry the
+   * registry's encryption, tag mutability and default lifecycle rules, so that repositories ECR
+   * creates by itself land in the registry's encryption island.
+   *
+   * With `false`, ECR creates replicated, create-on-push and pull-through repositories with AES256
+   * and mutable tags: a KMS registry then silently gets repositories outside its island.
+   *
+   * @default true
+   */
+  readonly creationTemplates?: boolean;
+
+  /**
+   * The registry's scanning configuration (`RegistryScanning.basic()` or `RegistryScanning.enhanced()`).
+   *
+   * @default - the registry's scanning configuration is left as it is
+   */
+  readonly scanning?: RegistryScanning;
+
+  /**
+   * Replication rules of the registry; more can be added with `addReplication()`.
+   *
+   * @default - no replication
+   */
+  readonly replication?: ReplicationRuleOptions[];
 }
 
 const PULL_ACTIONS = ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'];
@@ -169,6 +202,19 @@ export class SharedLayerRegistry extends Construct {
       new EcrAccountSetting(this, 'BasicScanTypeVersion', { name: AccountSettingName.BASIC_SCAN_TYPE_VERSION, value: props.basicScanTypeVersion });
     }
 
+    if (props.creationTemplates ?? true) {
+      RegistryCreationTemplate._default(this);
+    }
+    if (props.scanning) {
+      RegistryScanningConfiguration._for(this, props.scanning);
+    }
+    for (const rule of props.replication ?? []) {
+      this.addReplication(rule);
+    }
+
+    // The app-wide layer-sharing checks run for every app with a registry, without being asked.
+    LayerSharingChecks.ensure(this);
+
     claimRegistrySingleton(this, 'SharedLayerRegistry',
       'A registry has one owner: keep one SharedLayerRegistry per account and region, and add repositories from other stacks with new SharedRepository(stack, id, { registry }).');
   }
@@ -195,6 +241,51 @@ export class SharedLayerRegistry extends Construct {
     Annotations.of(repository).addWarningV2('cdk-ecr-shared-layers:importedRepositoryNotChecked',
       `The imported repository ${show(repositoryName)} is not checked for encryption: it shares layers with this registry only if it uses ${this.encryption.describe()}. Confirm it (aws ecr describe-repositories --repository-names ${repositoryName}), then acknowledge this warning.`);
     return repository;
+  }
+
+  /**
+   * Adds a replication rule to the registry's one replication configuration: images pushed to
+   * the matching repositories are copied to the destinations (other regions and/or accounts).
+   *
+   * The destination registry should itself be a `SharedLayerRegistry` (or have a REPLICATION
+   * creation template with its key) so replicated repositories land in its encryption island; a
+   * destination in another account must allow this account in its registry policy
+   * (`ReplicationDestinationPolicy`, or `allowReplicationFrom()` on the destination registry).
+   */
+  public addReplication(rule: ReplicationRuleOptions): void {
+    RegistryReplication._of(this).addRule(rule);
+  }
+
+  /**
+   * Adds a statement to the registry's one registry policy (`AWS::ECR::RegistryPolicy`).
+   */
+  public addToRegistryPolicy(statement: iam.PolicyStatement): iam.AddToResourcePolicyResult {
+    const policy = RegistryPolicy._of(this);
+    policy.addStatements(statement);
+    return { statementAdded: true, policyDependable: policy.document };
+  }
+
+  /**
+   * Lets another account replicate into this registry (`ecr:ReplicateImage` and `ecr:CreateRepository`
+   * in the registry policy).
+   */
+  public allowReplicationFrom(options: ReplicationSourceOptions): void {
+    RegistryPolicy._of(this).allowReplicationFrom(options);
+  }
+
+  /**
+   * Adds a repository creation template for a prefix; its encryption is always the registry's.
+   */
+  public addCreationTemplate(id: string, options: RegistryCreationTemplateOptions): RegistryCreationTemplate {
+    return new RegistryCreationTemplate(this, id, { ...options, registry: this });
+  }
+
+  /**
+   * Adds a pull-through cache rule. Images pulled through cache cannot be mounted (ECR does not
+   * share their layers), and their prefix is kept out of the layer-sharing statistics.
+   */
+  public addPullThroughCacheRule(options: PullThroughCacheRuleOptions): PullThroughCacheRule {
+    return PullThroughCacheRule._add(this, options);
   }
 
   /**

@@ -212,7 +212,8 @@ describe('SharedLayerRegistry', () => {
       });
 
       const template = Template.fromStack(stack);
-      const policies = Object.fromEntries(repositories(stack).map((r) => [r.Properties.RepositoryName, JSON.parse(r.Properties.LifecyclePolicy.LifecyclePolicyText)]));
+      const policies = Object.fromEntries(repositories(stack).map((r) =>
+        [r.Properties.RepositoryName, JSON.parse(r.Properties.LifecyclePolicy.LifecyclePolicyText)]));
       expect(policies['team/a'].rules).toEqual([
         { rulePriority: 1, selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 7 }, action: { type: 'expire' } },
       ]);
@@ -382,7 +383,8 @@ describe('SharedLayerRegistry', () => {
       ['129 characters', 'a'.repeat(129)],
       ['nothing', ''],
     ])('fails when a tag mutability exclusion filter has %s', (_case, filter) => {
-      expect(() => registryStack({ imageTagMutability: ecr.TagMutability.IMMUTABLE_WITH_EXCLUSION, imageTagMutabilityExclusionFilters: [filter] })).toThrow(
+      const props = { imageTagMutability: ecr.TagMutability.IMMUTABLE_WITH_EXCLUSION, imageTagMutabilityExclusionFilters: [filter] };
+      expect(() => registryStack(props)).toThrow(
         `Platform/Registry: Invalid tag mutability exclusion filter ${JSON.stringify(filter)}: expected 1-128 characters of letters, digits, '.', '_', '-' and the wildcard '*'`,
       );
     });

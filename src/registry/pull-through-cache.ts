@@ -1,0 +1,230 @@
+import { Stack, Token } from 'aws-cdk-lib';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { CreationTemplateAppliedFor, RegistryCreationTemplate } from './creation-template';
+import type { SharedLayerRegistry } from './shared-layer-registry';
+import { fail, show } from '../private/errors';
+import { checkAtSynthesis, checkSameRegistry, pullThroughPrefixesOf, recordPullThroughPrefix, ROOT_PREFIX, warn } from '../private/registry-parts';
+
+// Checked 2026 against:
+// - https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecr-pullthroughcacherule.html
+//   (EcrRepositoryPrefix 2-30 characters, pattern below; CredentialArn
+//   ^arn:aws:secretsmanager:...:secret:ecr\-pullthroughcache\/...$)
+// - https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_CreatePullThroughCacheRule.html
+//   (upstream registry names and URLs; "there is always an assumed / applied to the end of the prefix")
+// - https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache.html: Amazon ECR Public,
+//   Kubernetes and Quay need no authentication; Docker Hub, Azure Container Registry, GitHub and
+//   GitLab Container Registry need a Secrets Manager secret named ecr-pullthroughcache/...; pull
+//   through cache rules are not supported in the China regions; 50 rules per registry (service quotas).
+// - FACTS.md (blob mounting): images created through pull through cache cannot be mounted.
+
+const MAX_RULES = 50;
+const PREFIX = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+const MIN_PREFIX_LENGTH = 2;
+const MAX_PREFIX_LENGTH = 30;
+const SECRET_NAME_PREFIX = 'ecr-pullthroughcache/';
+const AZURE_REGISTRY_NAME = /^[a-zA-Z0-9]{5,50}$/;
+
+/**
+ * An upstream registry that a pull through cache rule caches images from.
+ */
+export class PullThroughUpstream {
+  /** Amazon ECR Public (`public.ecr.aws`), no credential. */
+  public static readonly ECR_PUBLIC = new PullThroughUpstream('ecr-public', 'public.ecr.aws', false);
+  /** The Kubernetes registry (`registry.k8s.io`), no credential. */
+  public static readonly KUBERNETES = new PullThroughUpstream('k8s', 'registry.k8s.io', false);
+  /** Quay (`quay.io`), no credential. */
+  public static readonly QUAY = new PullThroughUpstream('quay', 'quay.io', false);
+  /** Docker Hub (`registry-1.docker.io`): needs a credential. */
+  public static readonly DOCKER_HUB = new PullThroughUpstream('docker-hub', 'registry-1.docker.io', true);
+  /** GitHub Container Registry (`ghcr.io`): needs a credential. */
+  public static readonly GITHUB_CONTAINER_REGISTRY = new PullThroughUpstream('github-container-registry', 'ghcr.io', true);
+  /** GitLab Container Registry (`registry.gitlab.com`, SaaS only): needs a credential. */
+  public static readonly GITLAB_CONTAINER_REGISTRY = new PullThroughUpstream('gitlab-container-registry', 'registry.gitlab.com', true);
+
+  /**
+   * A Microsoft Azure container registry (`<registryName>.azurecr.io`): needs a credential.
+   *
+   * @param registryName the registry name, without `.azurecr.io`
+   */
+  public static azureContainerRegistry(registryName: string): PullThroughUpstream {
+    if (!Token.isUnresolved(registryName) && !AZURE_REGISTRY_NAME.test(registryName)) {
+      throw new Error(`Invalid Azure container registry name ${show(registryName)}: expected 5-50 letters and digits, without '.azurecr.io' (for example 'myregistry').`);
+    }
+    return new PullThroughUpstream('azure-container-registry', `${registryName}.azurecr.io`, true);
+  }
+
+  /** The upstream registry name of ECR, for example `docker-hub`. */
+  public readonly upstreamRegistry: string;
+  /** The upstream registry URL, for example `registry-1.docker.io`. */
+  public readonly url: string;
+  /** Whether ECR needs a Secrets Manager credential for this upstream. */
+  public readonly requiresCredential: boolean;
+
+  protected constructor(upstreamRegistry: string, url: string, requiresCredential: boolean) {
+    this.upstreamRegistry = upstreamRegistry;
+    this.url = url;
+    this.requiresCredential = requiresCredential;
+  }
+}
+
+/**
+ * Options of a pull through cache rule of a `SharedLayerRegistry`.
+ */
+export interface PullThroughCacheRuleOptions {
+  /** The upstream registry to cache images from. */
+  readonly upstream: PullThroughUpstream;
+
+  /**
+   * The repository namespace of the cached images in this registry (2-30 characters): pulling
+   * `<registry>/<prefix>/<image>` caches `<image>` of the upstream. No repository of the registry
+   * may be in this namespace.
+   */
+  readonly prefix: string;
+
+  /**
+   * The Secrets Manager secret with the upstream credentials (`username` and `accessToken`), for
+   * upstreams that need one. Its name must start with `ecr-pullthroughcache/`, and it must be in
+   * the registry's account and region.
+   *
+   * @default - no credential (only for upstreams that need none)
+   */
+  readonly credential?: secretsmanager.ISecret;
+}
+
+/**
+ * Properties of a `PullThroughCacheRule`.
+ */
+export interface PullThroughCacheRuleProps extends PullThroughCacheRuleOptions {
+  /** The registry that caches the images; the rule must be in its account and region. */
+  readonly registry: SharedLayerRegistry;
+}
+
+/** The rules of each registry. */
+const RULES = new WeakMap<SharedLayerRegistry, PullThroughCacheRule[]>();
+
+/**
+ * A pull through cache rule (`AWS::ECR::PullThroughCacheRule`): ECR caches images of an upstream
+ * registry in repositories it creates under the rule's prefix.
+ *
+ * Images created through pull through cache cannot be mounted: they do not share layers with the
+ * rest of the registry, and their prefix is kept out of the layer-sharing statistics. Repositories
+ * that ECR creates for the rule get their settings from a creation template applied for
+ * PULL_THROUGH_CACHE (the registry's default ROOT template includes it as soon as the registry has
+ * a rule); without one ECR uses AES256 and mutable tags.
+ *
+ * @example
+ * declare const registry: SharedLayerRegistry;
+ * new PullThroughCacheRule(registry, 'EcrPublic', {
+ *   registry,
+ *   upstream: PullThroughUpstream.ECR_PUBLIC,
+ *   prefix: 'ecr-public',
+ * });
+ */
+export class PullThroughCacheRule extends Construct {
+  /**
+   * Adds a rule to a registry, as the child `PullThroughCache<prefix>` of the registry.
+   * @internal
+   */
+  public static _add(registry: SharedLayerRegistry, options: PullThroughCacheRuleOptions): PullThroughCacheRule {
+    const count = RULES.get(registry)?.length ?? 0;
+    const id = Token.isUnresolved(options.prefix) ? `PullThroughCache${count}` : `PullThroughCache${options.prefix}`;
+    return new PullThroughCacheRule(registry, id, { ...options, registry });
+  }
+
+  /**
+   * The prefixes of a registry's rules (their repositories cannot share layers).
+   * @internal
+   */
+  public static _prefixesOf(registry: SharedLayerRegistry): string[] {
+    return pullThroughPrefixesOf(registry);
+  }
+
+  /** The repository namespace of the cached images. */
+  public readonly prefix: string;
+  /** The underlying CloudFormation resource. */
+  public readonly resource: ecr.CfnPullThroughCacheRule;
+
+  constructor(scope: Construct, id: string, props: PullThroughCacheRuleProps) {
+    super(scope, id);
+    const registry = props.registry;
+    checkSameRegistry(this, registry, 'pull through cache rule');
+    this.prefix = props.prefix;
+    this.validate(props);
+    this.register(registry);
+
+    this.resource = new ecr.CfnPullThroughCacheRule(this, 'Resource', {
+      ecrRepositoryPrefix: props.prefix,
+      upstreamRegistry: props.upstream.upstreamRegistry,
+      upstreamRegistryUrl: props.upstream.url,
+      credentialArn: props.credential?.secretArn,
+    });
+
+    this.node.addValidation({ validate: () => this.collisions(registry) });
+    checkAtSynthesis(this, () => this.warnWithoutTemplate(registry));
+  }
+
+  private validate(props: PullThroughCacheRuleProps): void {
+    const prefix = props.prefix;
+    if (!Token.isUnresolved(prefix)
+      && (prefix.length < MIN_PREFIX_LENGTH || prefix.length > MAX_PREFIX_LENGTH || !PREFIX.test(prefix) || prefix === ROOT_PREFIX)) {
+      fail(this, `Invalid pull through cache prefix ${show(prefix)}: expected ${MIN_PREFIX_LENGTH}-${MAX_PREFIX_LENGTH} characters of lower-case letters, digits and single separators (. _ - /), for example 'ecr-public' or 'docker-hub'.`);
+    }
+    const region = Stack.of(this).region;
+    if (!Token.isUnresolved(region) && region.startsWith('cn-')) {
+      fail(this, `Pull through cache rules are not supported in ${region} (the China regions). Cache images in a registry of another region, or copy them into this registry.`);
+    }
+    const upstream = props.upstream;
+    if (upstream.requiresCredential && !props.credential) {
+      fail(this, `The upstream ${upstream.upstreamRegistry} (${upstream.url}) needs a credential: give a Secrets Manager secret named '${SECRET_NAME_PREFIX}...' with its username and accessToken as credential.`);
+    }
+    if (!upstream.requiresCredential && props.credential) {
+      fail(this, `The upstream ${upstream.upstreamRegistry} (${upstream.url}) takes no credential, but got ${props.credential.node.path}. Remove the credential.`);
+    }
+    const secretName = props.credential?.secretName;
+    if (secretName !== undefined && !Token.isUnresolved(secretName) && !secretName.startsWith(SECRET_NAME_PREFIX)) {
+      fail(this, `The credential secret ${show(secretName)} does not start with '${SECRET_NAME_PREFIX}': Amazon ECR reads only secrets of that prefix. Create the secret as '${SECRET_NAME_PREFIX}${secretName}'.`);
+    }
+  }
+
+  private register(registry: SharedLayerRegistry): void {
+    const rules = RULES.get(registry) ?? [];
+    if (rules.length + 1 > MAX_RULES) {
+      fail(this, `The registry ${registry.node.path} would have ${rules.length + 1} pull through cache rules, but Amazon ECR allows at most ${MAX_RULES} per registry. Remove rules you do not need.`);
+    }
+    const duplicate = rules.find((r) => !Token.isUnresolved(r.prefix) && r.prefix === this.prefix);
+    if (duplicate) {
+      fail(this, `The registry ${registry.node.path} already has a pull through cache rule with prefix ${show(this.prefix)} (${duplicate.node.path}). A prefix has one upstream: choose another prefix.`);
+    }
+    rules.push(this);
+    RULES.set(registry, rules);
+    recordPullThroughPrefix(registry, this.prefix);
+  }
+
+  /** Repositories of the registry in the rule's namespace: ECR would treat them as cache repositories. */
+  private collisions(registry: SharedLayerRegistry): string[] {
+    if (Token.isUnresolved(this.prefix)) {
+      return [];
+    }
+    return registry.repositories
+      .filter((repository) => {
+        const name = repository.resource.repositoryName;
+        return name !== undefined && !Token.isUnresolved(name) && name.startsWith(`${this.prefix}/`);
+      })
+      .map((repository) => `The pull through cache prefix ${show(this.prefix)} (${this.node.path}) collides with the repository ${show(repository.resource.repositoryName)} (${repository.node.path}): ECR would serve that namespace from the upstream. Rename the repository, or choose another prefix.`);
+  }
+
+  private warnWithoutTemplate(registry: SharedLayerRegistry): void {
+    if (Token.isUnresolved(this.prefix)) {
+      return;
+    }
+    const templates = RegistryCreationTemplate._templatesOf(registry);
+    const covered = templates.some((t) => (t.prefix === ROOT_PREFIX || t.prefix === this.prefix)
+      && t.appliedFor.includes(CreationTemplateAppliedFor.PULL_THROUGH_CACHE));
+    if (!covered) {
+      warn(this, 'pullThroughCacheWithoutTemplate',
+        `No repository creation template of ${registry.node.path} applies to PULL_THROUGH_CACHE for prefix ${show(this.prefix)} (or ROOT): ECR creates these repositories with AES256 and mutable tags, outside the registry's ${registry.encryption.describe()}. Add a RegistryCreationTemplate with prefix '${this.prefix}' applied for PULL_THROUGH_CACHE, or keep the registry's default templates on.`);
+    }
+  }
+}

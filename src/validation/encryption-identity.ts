@@ -1,0 +1,174 @@
+import { CfnParameter, CfnResource, Reference, Stack, Stage, Token, Tokenization } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+
+/**
+ * The normalised encryption of a repository or creation template, as far as synthesis can know it.
+ *
+ * - `proven`: the identity is known. Two proven encryptions with the same `id` are identical.
+ * - `unknown`: a token that cannot be followed (a parameter, an import, a computed ARN): nothing can be
+ *   proven about it.
+ */
+export interface EncryptionIdentity {
+  /** Equal ids mean identical encryption (only meaningful when `known`). */
+  readonly id: string;
+  /** For messages, for example `KMS (key Platform/Key)`. */
+  readonly label: string;
+  /** Whether the type and key are known. */
+  readonly known: boolean;
+  /** `AES256`, `KMS`, `KMS_DSSE`, or `?` when unknown. */
+  readonly type: string;
+  /** How the key is given: none (AES256), the AWS managed key, a key construct of the app, a literal key id. */
+  readonly keyKind: 'none' | 'managed' | 'construct' | 'literal' | 'unknown';
+  /** Why it cannot be compared (unknown only). */
+  readonly reason?: string;
+}
+
+/** The result of comparing two encryptions. */
+export enum Comparison {
+  SAME = 'same',
+  DIFFERENT = 'different',
+  UNPROVABLE = 'unprovable',
+}
+
+const AES256: EncryptionIdentity = { id: 'AES256', label: 'AES256', known: true, type: 'AES256', keyKind: 'none' };
+const KEY_ARN = /^arn:[^:]+:kms:[^:]*:[^:]*:key\/(.+)$/;
+const KEY_ID = /^(mrk-)?[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$|^mrk-[0-9a-f]{32}$/i;
+
+/** The encryption configuration of `AWS::ECR::Repository` and `AWS::ECR::RepositoryCreationTemplate`. */
+interface EncryptionConfigurationLike {
+  readonly encryptionType?: unknown;
+  readonly kmsKey?: unknown;
+}
+
+/**
+ * Normalises encryption configurations, with a cache: the repositories of one registry share one
+ * configuration object (or at least one key token), so each distinct configuration is analysed once.
+ */
+export class EncryptionNormaliser {
+  private readonly byObject = new Map<unknown, EncryptionIdentity>();
+  private readonly byText = new Map<string, EncryptionIdentity>();
+
+  /** The identity of an L1 `encryptionConfiguration` property value (before resolution). */
+  public normalise(configuration: unknown): EncryptionIdentity {
+    if (configuration === undefined || configuration === null) {
+      return AES256;
+    }
+    const cached = this.byObject.get(configuration);
+    if (cached) {
+      return cached;
+    }
+    const identity = this.compute(configuration);
+    this.byObject.set(configuration, identity);
+    return identity;
+  }
+
+  private compute(configuration: unknown): EncryptionIdentity {
+    if (typeof configuration !== 'object' || Tokenization.isResolvable(configuration)) {
+      return unknown('the whole encryption configuration is a token');
+    }
+    const { encryptionType, kmsKey } = configuration as EncryptionConfigurationLike;
+    if (encryptionType === undefined) {
+      return AES256;
+    }
+    if (typeof encryptionType !== 'string' || Token.isUnresolved(encryptionType)) {
+      return unknown('the encryption type is a token');
+    }
+    if (encryptionType === 'AES256') {
+      return AES256;
+    }
+    if (kmsKey === undefined || kmsKey === null || kmsKey === '') {
+      return { id: `${encryptionType}|aws/ecr`, label: `${encryptionType} (AWS managed key aws/ecr)`, known: true, type: encryptionType, keyKind: 'managed' };
+    }
+    if (typeof kmsKey === 'string') {
+      const text = `${encryptionType}\u0000${kmsKey}`;
+      let identity = this.byText.get(text);
+      if (!identity) {
+        identity = keyIdentity(encryptionType, kmsKey);
+        this.byText.set(text, identity);
+      }
+      return identity;
+    }
+    if (Tokenization.isResolvable(kmsKey)) {
+      return referenceIdentity(encryptionType, kmsKey);
+    }
+    return unknown(`the key is ${typeof kmsKey}`, encryptionType);
+  }
+}
+
+/** Compares two encryptions: same, provably different, or not provable either way. */
+export function compareEncryption(a: EncryptionIdentity, b: EncryptionIdentity): Comparison {
+  if (!a.known || !b.known) {
+    return Comparison.UNPROVABLE;
+  }
+  if (a.id === b.id) {
+    return Comparison.SAME;
+  }
+  if (a.type !== b.type) {
+    return Comparison.DIFFERENT;
+  }
+  // Same KMS type, different keys. A key construct of the app is a customer managed key that differs
+  // from the AWS managed key and from every other key construct; a literal key id differs from other
+  // literal key ids. A literal id may however be the id of a key construct, or of the AWS managed key.
+  const kinds = new Set([a.keyKind, b.keyKind]);
+  if (kinds.size === 1 || (kinds.has('construct') && kinds.has('managed'))) {
+    return Comparison.DIFFERENT;
+  }
+  return Comparison.UNPROVABLE;
+}
+
+function keyIdentity(encryptionType: string, kmsKey: string): EncryptionIdentity {
+  if (!Token.isUnresolved(kmsKey)) {
+    const keyId = KEY_ARN.exec(kmsKey)?.[1] ?? (KEY_ID.test(kmsKey) ? kmsKey : undefined);
+    if (keyId !== undefined) {
+      return { id: `${encryptionType}|key/${keyId.toLowerCase()}`, label: `${encryptionType} (key ${kmsKey})`, known: true, type: encryptionType, keyKind: 'literal' };
+    }
+    if (kmsKey.includes('alias/')) {
+      return unknown(`the key is given as the alias ${kmsKey}, which may point to any key`, encryptionType, kmsKey);
+    }
+    return unknown(`the key ${kmsKey} is neither a key ARN nor a key id`, encryptionType, kmsKey);
+  }
+  const token = Tokenization.reverse(kmsKey, { failConcat: false });
+  if (token === undefined) {
+    return unknown('the key ARN is computed (for example the ARN of an alias, or a joined string)', encryptionType, 'a computed ARN');
+  }
+  return referenceIdentity(encryptionType, token);
+}
+
+function referenceIdentity(encryptionType: string, token: unknown): EncryptionIdentity {
+  if (!Reference.isReference(token)) {
+    return unknown('the key comes from a token that cannot be followed (for example Fn.importValue)', encryptionType, 'an imported value');
+  }
+  const target: IConstruct = token.target;
+  if (CfnResource.isCfnResource(target) && target.cfnResourceType === 'AWS::KMS::Key') {
+    const path = displayPath(target);
+    return { id: `${encryptionType}|construct:${target.node.path}`, label: `${encryptionType} (key ${path})`, known: true, type: encryptionType, keyKind: 'construct' };
+  }
+  if (target instanceof CfnParameter) {
+    return unknown(`the key comes from the parameter ${target.node.path}`, encryptionType, `parameter ${target.node.path}`);
+  }
+  return unknown(`the key is an attribute of ${target.node.path}, not of a KMS key`, encryptionType, `from ${displayPath(target)}`);
+}
+
+function unknown(reason: string, encryptionType?: string, keyText?: string): EncryptionIdentity {
+  const type = encryptionType ?? '?';
+  const label = encryptionType === undefined ? 'an encryption given as a token' : `${type} (key ${keyText ?? 'unknown'})`;
+  return { id: `?${label}`, label, known: false, type, keyKind: 'unknown', reason };
+}
+
+/** The path of a construct as users know it: an L2 rather than its `Resource` L1. */
+export function displayPath(construct: IConstruct): string {
+  return subject(construct).node.path;
+}
+
+/**
+ * The construct users see for a resource: the L2 that owns an L1 (`Resource`, or `Default` of a
+ * CustomResource), up to the construct they created.
+ */
+export function subject(construct: IConstruct): IConstruct {
+  let current = construct;
+  for (let scope = current.node.scope; (current.node.id === 'Resource' || current.node.id === 'Default') && scope !== undefined
+    && !Stack.isStack(scope) && !Stage.isStage(scope); scope = current.node.scope) {
+    current = scope;
+  }
+  return current;
+}

@@ -1,0 +1,147 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { CreationTemplateAppliedFor, RegistryCreationTemplate } from '../../src/registry/creation-template';
+import { PullThroughCacheRule, PullThroughCacheRuleOptions, PullThroughUpstream } from '../../src/registry/pull-through-cache';
+import { SharedLayerRegistry } from '../../src/registry/shared-layer-registry';
+
+const ENV = { account: '111111111111', region: 'us-east-1' };
+const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:111111111111:secret:ecr-pullthroughcache/docker-hub-AbCdEf';
+
+function registryStack(env = ENV): { stack: Stack; registry: SharedLayerRegistry } {
+  const stack = new Stack(new App(), 'Stack', { env });
+  return { stack, registry: new SharedLayerRegistry(stack, 'Registry', { blobMounting: false, creationTemplates: false }) };
+}
+
+describe('PullThroughCacheRule', () => {
+  test('renders AWS::ECR::PullThroughCacheRule for an upstream without credential', () => {
+    // GIVEN
+    const { stack, registry } = registryStack();
+
+    // WHEN
+    const rule = PullThroughCacheRule._add(registry, { upstream: PullThroughUpstream.ECR_PUBLIC, prefix: 'ecr-public' });
+
+    // THEN
+    expect(rule.node.path).toBe('Stack/Registry/PullThroughCacheecr-public');
+    Template.fromStack(stack).hasResourceProperties('AWS::ECR::PullThroughCacheRule', {
+      EcrRepositoryPrefix: 'ecr-public',
+      UpstreamRegistry: 'ecr-public',
+      UpstreamRegistryUrl: 'public.ecr.aws',
+      CredentialArn: Match.absent(),
+    });
+  });
+
+  test.each([
+    ['Docker Hub', PullThroughUpstream.DOCKER_HUB, 'docker-hub', 'registry-1.docker.io'],
+    ['GitHub', PullThroughUpstream.GITHUB_CONTAINER_REGISTRY, 'github-container-registry', 'ghcr.io'],
+    ['GitLab', PullThroughUpstream.GITLAB_CONTAINER_REGISTRY, 'gitlab-container-registry', 'registry.gitlab.com'],
+    ['Azure', PullThroughUpstream.azureContainerRegistry('myregistry'), 'azure-container-registry', 'myregistry.azurecr.io'],
+  ])('%s takes a credential secret', (_name, upstream, upstreamRegistry, url) => {
+    const { stack, registry } = registryStack();
+    const credential = secretsmanager.Secret.fromSecretCompleteArn(stack, 'Credential', SECRET_ARN);
+
+    PullThroughCacheRule._add(registry, { upstream, prefix: 'upstream', credential });
+
+    Template.fromStack(stack).hasResourceProperties('AWS::ECR::PullThroughCacheRule', {
+      EcrRepositoryPrefix: 'upstream',
+      UpstreamRegistry: upstreamRegistry,
+      UpstreamRegistryUrl: url,
+      CredentialArn: SECRET_ARN,
+    });
+  });
+
+  test('_prefixesOf lists the prefixes (kept out of the layer-sharing statistics)', () => {
+    const { registry } = registryStack();
+    PullThroughCacheRule._add(registry, { upstream: PullThroughUpstream.ECR_PUBLIC, prefix: 'ecr-public' });
+    PullThroughCacheRule._add(registry, { upstream: PullThroughUpstream.QUAY, prefix: 'quay' });
+
+    expect(PullThroughCacheRule._prefixesOf(registry)).toEqual(['ecr-public', 'quay']);
+  });
+
+  test('warns (with an id) when no creation template applies to PULL_THROUGH_CACHE', () => {
+    const { stack, registry } = registryStack();
+    PullThroughCacheRule._add(registry, { upstream: PullThroughUpstream.ECR_PUBLIC, prefix: 'ecr-public' });
+
+    Annotations.fromStack(stack).hasWarning('/Stack/Registry/PullThroughCacheecr-public',
+      Match.stringLikeRegexp('No repository creation template of Stack/Registry applies to PULL_THROUGH_CACHE for prefix "ecr-public".*cdk-ecr-shared-layers:pullThroughCacheWithoutTemplate'));
+  });
+
+  test.each([
+    ['the default ROOT template', (registry: SharedLayerRegistry) => RegistryCreationTemplate._default(registry)],
+    ['a template for the rule\'s prefix', (registry: SharedLayerRegistry) => new RegistryCreationTemplate(registry, 'T', {
+      registry, prefix: 'ecr-public', appliedFor: [CreationTemplateAppliedFor.PULL_THROUGH_CACHE],
+    })],
+  ])('no warning with %s', (_name, addTemplate) => {
+    const { stack, registry } = registryStack();
+    addTemplate(registry);
+    PullThroughCacheRule._add(registry, { upstream: PullThroughUpstream.ECR_PUBLIC, prefix: 'ecr-public' });
+
+    Annotations.fromStack(stack).hasNoWarning('/Stack/Registry/PullThroughCacheecr-public', Match.stringLikeRegexp('pullThroughCacheWithoutTemplate'));
+    // The layer-sharing checks still say that pulled-through images cannot be mounted.
+    Annotations.fromStack(stack).hasWarning('/Stack/Registry/PullThroughCacheecr-public', Match.stringLikeRegexp('pullThroughCacheNotMounted'));
+  });
+
+  describe('fails', () => {
+    test.each<[string, (stack: Stack) => PullThroughCacheRuleOptions, RegExp]>([
+      ['the prefix is 1 character', () => ({ upstream: PullThroughUpstream.QUAY, prefix: 'q' }), /Invalid pull through cache prefix "q": expected 2-30 characters/],
+      ['the prefix is 31 characters', () => ({ upstream: PullThroughUpstream.QUAY, prefix: 'q'.repeat(31) }), /Invalid pull through cache prefix "q{31}"/],
+      ['the prefix has upper-case letters', () => ({ upstream: PullThroughUpstream.QUAY, prefix: 'Quay' }), /Invalid pull through cache prefix "Quay"/],
+      ['the prefix is ROOT', () => ({ upstream: PullThroughUpstream.QUAY, prefix: 'ROOT' }), /Invalid pull through cache prefix "ROOT"/],
+      ['Docker Hub has no credential', () => ({ upstream: PullThroughUpstream.DOCKER_HUB, prefix: 'docker-hub' }), /The upstream docker-hub \(registry-1.docker.io\) needs a credential: give a Secrets Manager secret named 'ecr-pullthroughcache\/...'/],
+      ['ECR Public gets a credential', (stack) => ({
+        upstream: PullThroughUpstream.ECR_PUBLIC, prefix: 'ecr-public', credential: secretsmanager.Secret.fromSecretCompleteArn(stack, 'C', SECRET_ARN),
+      }), /The upstream ecr-public \(public.ecr.aws\) takes no credential, but got Stack\/C/],
+      ['the secret name lacks the ecr-pullthroughcache/ prefix', (stack) => ({
+        upstream: PullThroughUpstream.DOCKER_HUB, prefix: 'docker-hub', credential: secretsmanager.Secret.fromSecretNameV2(stack, 'C', 'docker-hub'),
+      }), /The credential secret "docker-hub" does not start with 'ecr-pullthroughcache\/'/],
+    ])('fails when %s', (_name, options, message) => {
+      const { stack, registry } = registryStack();
+      expect(() => PullThroughCacheRule._add(registry, options(stack))).toThrow(message);
+    });
+
+    test('fails when the Azure registry name is not a name', () => {
+      expect(() => PullThroughUpstream.azureContainerRegistry('my.registry.azurecr.io')).toThrow(/Invalid Azure container registry name "my.registry.azurecr.io"/);
+    });
+
+    test('fails in a China region', () => {
+      const { registry } = registryStack({ account: '111111111111', region: 'cn-north-1' });
+      expect(() => PullThroughCacheRule._add(registry, { upstream: PullThroughUpstream.QUAY, prefix: 'quay' }))
+        .toThrow(/Pull through cache rules are not supported in cn-north-1/);
+    });
+
+    test('fails when two rules of a registry have the same prefix', () => {
+      const { registry } = registryStack();
+      PullThroughCacheRule._add(registry, { upstream: PullThroughUpstream.QUAY, prefix: 'cache' });
+
+      expect(() => new PullThroughCacheRule(registry, 'Second', { registry, upstream: PullThroughUpstream.KUBERNETES, prefix: 'cache' }))
+        .toThrow(/already has a pull through cache rule with prefix "cache" \(Stack\/Registry\/PullThroughCachecache\)/);
+    });
+
+    test('fails when a 51st rule is added', () => {
+      const { registry } = registryStack();
+      for (let i = 0; i < 50; i++) {
+        PullThroughCacheRule._add(registry, { upstream: PullThroughUpstream.QUAY, prefix: `quay${i}` });
+      }
+
+      expect(() => PullThroughCacheRule._add(registry, { upstream: PullThroughUpstream.QUAY, prefix: 'quay50' }))
+        .toThrow(/would have 51 pull through cache rules, but Amazon ECR allows at most 50 per registry/);
+    });
+
+    test('fails at synthesis when the prefix collides with a repository name of the registry, also one added later', () => {
+      const { stack, registry } = registryStack();
+      PullThroughCacheRule._add(registry, { upstream: PullThroughUpstream.ECR_PUBLIC, prefix: 'ecr-public' });
+      registry.addRepository('Mirror', { repositoryName: 'ecr-public/nginx' });
+
+      expect(() => (stack.node.root as App).synth())
+        .toThrow(/The pull through cache prefix "ecr-public" \(Stack\/Registry\/PullThroughCacheecr-public\) collides with the repository "ecr-public\/nginx" \(Stack\/Registry\/Mirror\)/);
+    });
+
+    test('a repository whose name only starts with the same letters does not collide', () => {
+      const { stack, registry } = registryStack();
+      PullThroughCacheRule._add(registry, { upstream: PullThroughUpstream.ECR_PUBLIC, prefix: 'ecr-public' });
+      registry.addRepository('Other', { repositoryName: 'ecr-publicity/app' });
+
+      expect(() => (stack.node.root as App).synth()).not.toThrow();
+    });
+  });
+});

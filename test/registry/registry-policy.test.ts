@@ -1,0 +1,135 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { RegistryPolicy } from '../../src/registry/registry-policy';
+import { RegistryPolicyScope, SharedLayerRegistry } from '../../src/registry/shared-layer-registry';
+
+const ENV = { account: '222222222222', region: 'eu-west-1' };
+const REPOSITORIES = 'arn:aws:ecr:eu-west-1:222222222222:repository/*';
+
+function newStack(): Stack {
+  return new Stack(new App(), 'Stack', { env: ENV });
+}
+
+function statement(overrides: Partial<iam.PolicyStatementProps> = {}): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    principals: [new iam.AccountPrincipal('111111111111')],
+    actions: ['ecr:ReplicateImage'],
+    resources: [REPOSITORIES],
+    ...overrides,
+  });
+}
+
+describe('RegistryPolicy', () => {
+  test('renders AWS::ECR::RegistryPolicy from the statements added, also after construction', () => {
+    // GIVEN
+    const stack = newStack();
+    const policy = new RegistryPolicy(stack, 'Policy');
+
+    // WHEN
+    policy.addStatements(statement({ sid: 'Replicate' }));
+
+    // THEN
+    Template.fromStack(stack).hasResourceProperties('AWS::ECR::RegistryPolicy', {
+      PolicyText: {
+        Version: '2012-10-17',
+        Statement: [{
+          Sid: 'Replicate',
+          Effect: 'Allow',
+          Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::111111111111:root']] } },
+          Action: 'ecr:ReplicateImage',
+          Resource: REPOSITORIES,
+        }],
+      },
+    });
+  });
+
+  test('allowReplicationFrom allows the source account ecr:CreateRepository and ecr:ReplicateImage', () => {
+    const stack = newStack();
+    const policy = new RegistryPolicy(stack, 'Policy');
+
+    policy.allowReplicationFrom({ sourceAccount: '111111111111', repositoryPrefixes: ['prod/'] });
+
+    Template.fromStack(stack).hasResourceProperties('AWS::ECR::RegistryPolicy', {
+      PolicyText: {
+        Statement: [{
+          Sid: 'ReplicationFrom111111111111',
+          Effect: 'Allow',
+          Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::111111111111:root']] } },
+          Action: ['ecr:CreateRepository', 'ecr:ReplicateImage'],
+          Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ecr:eu-west-1:222222222222:repository/prod/*']] },
+        }],
+      },
+    });
+  });
+
+  test('_of gives one policy per registry, the child Policy of the registry', () => {
+    const stack = newStack();
+    const registry = new SharedLayerRegistry(stack, 'Registry', { blobMounting: false });
+
+    const first = RegistryPolicy._of(registry);
+    const second = RegistryPolicy._of(registry);
+    first.addStatements(statement());
+
+    expect(second).toBe(first);
+    expect(first.node.path).toBe('Stack/Registry/Policy');
+    Template.fromStack(stack).resourceCountIs('AWS::ECR::RegistryPolicy', 1);
+  });
+
+  test('a wildcard ECR action is accepted with an acknowledgeable warning', () => {
+    const stack = newStack();
+    new RegistryPolicy(stack, 'Policy', { statements: [statement({ actions: ['ecr:*'] })] });
+
+    Annotations.fromStack(stack).hasWarning('/Stack/Policy', Match.stringLikeRegexp('has the wildcard action "ecr:\\*"'));
+  });
+
+  describe('fails', () => {
+    test.each<[string, () => iam.PolicyStatement, RegExp]>([
+      ['a statement has no Principal', () => new iam.PolicyStatement({ actions: ['ecr:ReplicateImage'], resources: [REPOSITORIES] }), /has no Principal/],
+      ['a statement has an action of another service', () => statement({ actions: ['s3:GetObject'] }), /has the action "s3:GetObject", which a registry policy does not accept: only Amazon ECR actions/],
+      ['a statement uses NotAction', () => new iam.PolicyStatement({ principals: [new iam.AccountPrincipal('111111111111')], notActions: ['ecr:DeleteRepository'], resources: [REPOSITORIES] }), /uses NotAction or NotResource/],
+      ['a statement has no Resource', () => statement({ resources: [] }), /has no Resource/],
+      ['a statement names a resource of another service', () => statement({ resources: ['arn:aws:s3:::bucket'] }), /has the resource "arn:aws:s3:::bucket", which is not an Amazon ECR ARN/],
+      ['a statement names repositories of another registry', () => statement({ resources: ['arn:aws:ecr:us-east-1:333333333333:repository/*'] }), /with region "us-east-1" instead of "eu-west-1" and account "333333333333" instead of "222222222222"/],
+    ])('fails when %s', (_name, make, message) => {
+      const policy = new RegistryPolicy(newStack(), 'Policy');
+      expect(() => policy.addStatements(make())).toThrow(message);
+    });
+
+    test('fails when the registry policy scope is V1 and an action is outside V1', () => {
+      const stack = newStack();
+      const registry = new SharedLayerRegistry(stack, 'Registry', { blobMounting: false, registryPolicyScope: RegistryPolicyScope.V1 });
+      const policy = RegistryPolicy._of(registry);
+
+      expect(() => policy.addStatements(statement({ actions: ['ecr:DescribeImages'] })))
+        .toThrow(/has the action "ecr:DescribeImages", but the registry policy scope is V1, which accepts only ecr:ReplicateImage, ecr:BatchImportUpstreamImage, ecr:CreateRepository/);
+      expect(() => policy.addStatements(statement({ actions: ['ecr:CreateRepository'] }))).not.toThrow();
+    });
+
+    test.each([
+      ['not 12 digits', '12345', /Invalid source account "12345": expected a 12-digit AWS account id/],
+      ['the registry\'s own account', '222222222222', /is this registry's own account/],
+    ])('fails when the replication source account is %s', (_name, account, message) => {
+      const policy = new RegistryPolicy(newStack(), 'Policy');
+      expect(() => policy.allowReplicationFrom({ sourceAccount: account })).toThrow(message);
+    });
+
+    test('fails at synthesis when the policy has no statements', () => {
+      const stack = newStack();
+      new RegistryPolicy(stack, 'Policy');
+
+      expect(() => (stack.node.root as App).synth())
+        .toThrow(/The registry policy Stack\/Policy has no statements/);
+    });
+
+    test('fails at synthesis when two registry policies are declared for one account and region', () => {
+      const app = new App();
+      const a = new Stack(app, 'A', { env: ENV });
+      const b = new Stack(app, 'B', { env: ENV });
+      new RegistryPolicy(a, 'Policy', { statements: [statement()] });
+      new RegistryPolicy(b, 'Policy', { statements: [statement()] });
+
+      expect(() => app.synth()).toThrow(/ECR registry policy is defined 2 times for account 222222222222 in eu-west-1: A\/Policy, B\/Policy/);
+    });
+  });
+});
