@@ -75,6 +75,8 @@ console.log(`\nSynthesized ${stacks.length} stacks; templates are in ${relative(
 
 interface RegistrySummary {
   repositories: number;
+  templates: number;
+  readonly configuration: string[];
   readonly islands: Map<string, number>;
   readonly settings: string[];
   readonly stacks: string[];
@@ -90,7 +92,7 @@ for (const stack of stacks) {
 const registries = new Map<string, RegistrySummary>();
 for (const stack of stacks) {
   const registry: RegistrySummary = registries.get(stack.registry)
-    ?? { repositories: 0, islands: new Map<string, number>(), settings: [], stacks: [] };
+    ?? { repositories: 0, templates: 0, configuration: [], islands: new Map<string, number>(), settings: [], stacks: [] };
   registries.set(stack.registry, registry);
   registry.stacks.push(stack.name);
   for (const resource of Object.values(stack.resources)) {
@@ -98,6 +100,20 @@ for (const stack of stacks) {
       registry.repositories++;
       const island = describeEncryption(resource.Properties?.EncryptionConfiguration, stack, exportsByName);
       registry.islands.set(island, (registry.islands.get(island) ?? 0) + 1);
+    }
+    if (resource.Type === 'AWS::ECR::RepositoryCreationTemplate') {
+      registry.templates++;
+      const island = describeEncryption(resource.Properties?.EncryptionConfiguration, stack, exportsByName);
+      registry.islands.set(island, (registry.islands.get(island) ?? 0) + 1);
+      registry.configuration.push(`creation template ${resource.Properties?.Prefix} for ${(resource.Properties?.AppliedFor as string[] ?? []).join('+')}`);
+    }
+    if (resource.Type === 'AWS::ECR::ReplicationConfiguration') {
+      const rules = (resource.Properties?.ReplicationConfiguration as any)?.Rules ?? [];
+      const destinations = rules.flatMap((r: any) => r.Destinations.map((d: any) => `${d.RegistryId}/${d.Region}`));
+      registry.configuration.push(`replication to ${destinations.join(', ')}`);
+    }
+    if (resource.Type === 'AWS::ECR::RegistryScanningConfiguration') {
+      registry.configuration.push(`${resource.Properties?.ScanType} scanning`);
     }
     if (resource.Type === 'Custom::EcrAccountSetting') {
       registry.settings.push(`${resource.Properties?.SettingName}=${resource.Properties?.SettingValue}`);
@@ -107,9 +123,12 @@ for (const stack of stacks) {
 
 for (const [name, registry] of registries) {
   console.log(`\nRegistry ${name || '(env-agnostic)'}: ${registry.stacks.length} stacks (${registry.stacks.join(', ')})`);
-  console.log(`  repositories: ${registry.repositories}`);
+  console.log(`  repositories: ${registry.repositories}, creation templates: ${registry.templates}`);
   for (const [island, count] of registry.islands) {
-    console.log(`  encryption island: ${island}: ${count} repositories`);
+    console.log(`  encryption island: ${island}: ${count} repositories and templates`);
+  }
+  for (const line of registry.configuration) {
+    console.log(`  ${line}`);
   }
   console.log(`  account settings: ${registry.settings.length ? registry.settings.join(', ') : 'none'}`);
 }
