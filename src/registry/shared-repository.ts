@@ -1,4 +1,4 @@
-import { Annotations, Lazy, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Lazy, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
@@ -170,10 +170,6 @@ export class SharedRepository extends ecr.RepositoryBase {
       if (!Token.isUnresolved(a) && !Token.isUnresolved(b) && a !== b) {
         fail(this, `A SharedRepository must be in its registry's account and region, but its stack ${mine.node.path} has ${what} ${show(a)} and the registry ${this.registry.node.path} has ${show(b)}. Layers are shared only inside one registry: create the repository in a stack with env { account: '${theirs.account}', region: '${theirs.region}' }, or give that account and region a SharedLayerRegistry of its own.`);
       }
-    }
-    if (Token.isUnresolved(mine.account) || Token.isUnresolved(mine.region)) {
-      Annotations.of(this).addWarningV2('cdk-ecr-shared-layers:envAgnosticRepository',
-        `The stack ${mine.node.path} has no concrete account and region, so it cannot be proven to deploy to the registry ${this.registry.node.path}. Give the stack the registry's env so the layer-sharing checks can place it.`);
     }
   }
 }
