@@ -116,7 +116,7 @@ project.preCompileTask.spawn(bundleHandler);
 project.testTask.prependSpawn(bundleHandler);
 
 // The example apps in examples/, each synthesized with the aws-cdk CLI (no credentials needed).
-const EXAMPLES = ['platform-registry', 'minimal', 'cross-account-replication'];
+const EXAMPLES = ['platform-registry', 'minimal', 'cross-account-replication', 'organization-baseline'];
 const synthExample = (name: string) => ({
   exec: `cdk synth --app "ts-node --project tsconfig.dev.json examples/${name}.ts" --output cdk.out/examples/${name} --quiet --no-notices --no-version-reporting`,
 });

@@ -9,3 +9,4 @@ export * from './registry/shared-repository';
 export * from './replication/replication';
 export * from './scanning/registry-scanning';
 export * from './validation/layer-sharing-checks';
+export * from './stacksets';

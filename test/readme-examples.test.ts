@@ -21,7 +21,7 @@ import * as path from 'path';
 import * as ts from 'typescript';
 
 /** The number of ts blocks README.md has today; a README that loses examples fails. */
-const MIN_TS_BLOCKS = 5;
+const MIN_TS_BLOCKS = 6;
 /** Skipping must not become the way out. */
 const MAX_SKIPPED = 2;
 

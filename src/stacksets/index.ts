@@ -1,0 +1,2 @@
+export * from './baseline-encryption';
+export * from './registry-baseline-stack-set';
