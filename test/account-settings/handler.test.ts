@@ -1,6 +1,5 @@
 import http from 'http';
 import https from 'https';
-import { AddressInfo } from 'net';
 import {
   ECRClient,
   GetAccountSettingCommand,
@@ -10,78 +9,26 @@ import {
 } from '@aws-sdk/client-ecr';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { CloudFormationEvent, CloudFormationResponse, handler, LambdaContext } from '../../src/account-settings/handler';
-
-// A local stand-in for CloudFormation's pre-signed response URL: records every request.
-interface ReceivedRequest {
-  readonly method?: string;
-  readonly url?: string;
-  readonly contentType?: string;
-  readonly body: CloudFormationResponse;
-}
+import { CloudFormationEvent, CloudFormationResponse, handler } from '../../src/account-settings/handler';
+import {
+  CONTEXT, ECHOED, LOGICAL_ID, PHYSICAL_ID, RESET_PROPS, RESPONSE_PATH, ResponseServer, RETAIN_PROPS, SERVICE_TOKEN, SHORT_CONTEXT,
+} from '../support/cloudformation';
 
 const ecrMock = mockClient(ECRClient);
-const received: ReceivedRequest[] = [];
-/** Per test: the HTTP status the response URL answers, and how long it takes to answer. */
-let responseStatus = 200;
-let responseDelayMs = 0;
-/** When the response URL finished answering the last request (Date.now()). */
-let answeredAt: number | undefined;
-let server: http.Server;
-let baseUrl: string;
-
-const STACK_ID = 'arn:aws:cloudformation:eu-west-1:123456789012:stack/Baseline/2f3c4d5e-0000-1111-2222-333344445555';
-const REQUEST_ID = 'a1b2c3d4-5678-90ab-cdef-1234567890ab';
-const LOGICAL_ID = 'BlobMounting1A2B3C4D';
-const PHYSICAL_ID = 'EcrAccountSetting:BLOB_MOUNTING';
-const SERVICE_TOKEN = 'arn:aws:lambda:eu-west-1:123456789012:function:Baseline-EcrAccountSettingProvider';
-const RETAIN_PROPS = {
-  ServiceToken: SERVICE_TOKEN,
-  SettingName: 'BLOB_MOUNTING',
-  SettingValue: 'ENABLED',
-  OnDelete: 'RETAIN',
-  PropertiesVersion: '1',
-};
-const RESET_PROPS = { ...RETAIN_PROPS, OnDelete: 'RESET', ResetValue: 'DISABLED' };
-/** Plenty of time: the timer never fires in the tests that do not test it. */
-const CONTEXT: LambdaContext = { getRemainingTimeInMillis: () => 300_000 };
-/** The timer fires after 3100 - 3000 = 100 ms. */
-const SHORT_CONTEXT: LambdaContext = { getRemainingTimeInMillis: () => 3100 };
-
-function responseUrl(): string {
-  return `${baseUrl}/cloudformation-response/${REQUEST_ID}?X-Amz-Signature=secret-signature`;
-}
-
-function createEvent(props: Record<string, unknown> = RETAIN_PROPS): CloudFormationEvent {
-  return {
-    RequestType: 'Create',
-    ResponseURL: responseUrl(),
-    StackId: STACK_ID,
-    RequestId: REQUEST_ID,
-    LogicalResourceId: LOGICAL_ID,
-    ResourceType: 'Custom::EcrAccountSetting',
-    ResourceProperties: props,
-  };
-}
-
-function updateEvent(props: Record<string, unknown>, oldProps: Record<string, unknown>, physicalId = PHYSICAL_ID): CloudFormationEvent {
-  return { ...createEvent(props), RequestType: 'Update', PhysicalResourceId: physicalId, OldResourceProperties: oldProps };
-}
-
-function deleteEvent(props: Record<string, unknown>, physicalId = PHYSICAL_ID): CloudFormationEvent {
-  return { ...createEvent(props), RequestType: 'Delete', PhysicalResourceId: physicalId };
-}
+/** A local stand-in for CloudFormation's pre-signed response URL: records every request. */
+const cfn = new ResponseServer();
+const received = cfn.received;
+const createEvent = (props?: Record<string, unknown>) => cfn.createEvent(props);
+const updateEvent = (props: Record<string, unknown>, oldProps: Record<string, unknown>, physicalId?: string) => cfn.updateEvent(props, oldProps, physicalId);
+const deleteEvent = (props: Record<string, unknown>, physicalId?: string) => cfn.deleteEvent(props, physicalId);
 
 /** The one response the handler sent; fails the test if it sent none or several. */
 function theResponse(): CloudFormationResponse {
   expect(received).toHaveLength(1);
   expect(received[0].method).toBe('PUT');
-  expect(received[0].url).toBe(`/cloudformation-response/${REQUEST_ID}?X-Amz-Signature=secret-signature`);
+  expect(received[0].url).toBe(RESPONSE_PATH);
   return received[0].body;
 }
-
-/** The fields every response echoes from the event. */
-const ECHOED = { StackId: STACK_ID, RequestId: REQUEST_ID, LogicalResourceId: LOGICAL_ID, NoEcho: false };
 
 function mockSetting(current: string | undefined): void {
   ecrMock.on(GetAccountSettingCommand).resolves({ name: 'BLOB_MOUNTING', value: current });
@@ -92,35 +39,12 @@ function neverAnswer(): Promise<never> {
   return new Promise<never>(() => undefined);
 }
 
-beforeAll(async () => {
-  server = http.createServer((req, res) => {
-    let body = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk: string) => { body += chunk; });
-    req.on('end', () => {
-      received.push({ method: req.method, url: req.url, contentType: req.headers['content-type'], body: JSON.parse(body) });
-      setTimeout(() => {
-        res.writeHead(responseStatus);
-        res.end();
-        answeredAt = Date.now();
-      }, responseDelayMs);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve())));
-});
+beforeAll(() => cfn.start());
+afterAll(() => cfn.stop());
 
 beforeEach(() => {
   ecrMock.reset();
-  received.length = 0;
-  responseStatus = 200;
-  responseDelayMs = 0;
-  answeredAt = undefined;
+  cfn.reset();
   jest.spyOn(console, 'log').mockImplementation(() => undefined);
   jest.spyOn(console, 'error').mockImplementation(() => undefined);
 });
@@ -548,7 +472,7 @@ describe('errors', () => {
   test('does not throw when the response URL answers an error, and logs it', async () => {
     // GIVEN
     mockSetting('ENABLED');
-    responseStatus = 403;
+    cfn.status = 403;
 
     // WHEN
     await handler(createEvent(), CONTEXT);
@@ -570,7 +494,7 @@ describe('timeout', () => {
 
     // WHEN
     const started = Date.now();
-    await handler({ ...event, ResponseURL: responseUrl() }, SHORT_CONTEXT);
+    await handler({ ...event, ResponseURL: cfn.responseUrl() }, SHORT_CONTEXT);
 
     // THEN
     expect(Date.now() - started).toBeGreaterThanOrEqual(95);
@@ -619,15 +543,15 @@ describe('timeout', () => {
   test('answers only once, and waits for that answer, when the timer fires while the answer is on its way', async () => {
     // GIVEN: ECR answers at once, the response URL only after 300 ms; the timer fires after 100 ms
     mockSetting('ENABLED');
-    responseDelayMs = 300;
+    cfn.delayMs = 300;
 
     // WHEN
     await handler(createEvent(), SHORT_CONTEXT);
     const returnedAt = Date.now();
 
     // THEN: the handler did not return before CloudFormation had its answer (Lambda freezes on return)
-    expect(answeredAt).toBeDefined();
-    expect(returnedAt).toBeGreaterThanOrEqual(answeredAt!);
+    expect(cfn.answeredAt).toBeDefined();
+    expect(returnedAt).toBeGreaterThanOrEqual(cfn.answeredAt!);
     expect(theResponse()).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: PHYSICAL_ID });
   });
 });
@@ -651,7 +575,7 @@ describe('response', () => {
     const httpsRequest = jest.spyOn(https, 'request').mockImplementation(((url: URL, options: http.RequestOptions, callback: (res: http.IncomingMessage) => void) =>
       http.request(new URL(url.href.replace(/^https:/, 'http:')), options, callback)) as unknown as typeof https.request);
     const httpRequest = jest.spyOn(http, 'request');
-    const event = { ...createEvent(), ResponseURL: responseUrl().replace(/^http:/, 'https:') };
+    const event = { ...createEvent(), ResponseURL: cfn.responseUrl().replace(/^http:/, 'https:') };
 
     // WHEN
     await handler(event, CONTEXT);

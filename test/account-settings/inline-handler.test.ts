@@ -2,8 +2,6 @@
  * Runs the BUNDLED handler: the exact string that goes into the template's Code.ZipFile,
  * evaluated as CommonJS the way Lambda loads index.js.
  */
-import http from 'http';
-import { AddressInfo } from 'net';
 import {
   ECRClient,
   GetAccountSettingCommand,
@@ -12,69 +10,25 @@ import {
 } from '@aws-sdk/client-ecr';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import type { CloudFormationEvent, CloudFormationResponse, LambdaContext } from '../../src/account-settings/handler';
+import type { CloudFormationResponse } from '../../src/account-settings/handler';
 import { ACCOUNT_SETTING_HANDLER_CODE } from '../../src/account-settings/handler-code.generated';
-
-type Handler = (event: CloudFormationEvent, context: LambdaContext) => Promise<void>;
-
-/** Evaluates the inline code as Lambda's index.js, with this file's `require` (so the ECR client is the mocked one). */
-function loadInlineHandler(): Handler {
-  const module: { exports: { handler?: Handler } } = { exports: {} };
-  const evaluate = new Function('exports', 'require', 'module', '__filename', '__dirname', ACCOUNT_SETTING_HANDLER_CODE);
-  evaluate(module.exports, require, module, '/var/task/index.js', '/var/task');
-  if (typeof module.exports.handler !== 'function') {
-    throw new Error('The inline code does not export a handler function');
-  }
-  return module.exports.handler;
-}
+import {
+  CONTEXT, ECHOED, Handler, loadInlineHandler, LOGICAL_ID, PHYSICAL_ID, RESET_PROPS, ResponseServer, RETAIN_PROPS, SHORT_CONTEXT,
+} from '../support/cloudformation';
 
 const ecrMock = mockClient(ECRClient);
-const received: CloudFormationResponse[] = [];
-let server: http.Server;
-let baseUrl: string;
+/** A local stand-in for CloudFormation's pre-signed response URL. */
+const cfn = new ResponseServer();
+const received = cfn.received;
 let handler: Handler;
-
-const STACK_ID = 'arn:aws:cloudformation:eu-west-1:123456789012:stack/Baseline/2f3c4d5e-0000-1111-2222-333344445555';
-const REQUEST_ID = 'a1b2c3d4-5678-90ab-cdef-1234567890ab';
-const LOGICAL_ID = 'BlobMounting1A2B3C4D';
-const PHYSICAL_ID = 'EcrAccountSetting:BLOB_MOUNTING';
-const RETAIN_PROPS = {
-  ServiceToken: 'arn:aws:lambda:eu-west-1:123456789012:function:Baseline-EcrAccountSettingProvider',
-  SettingName: 'BLOB_MOUNTING',
-  SettingValue: 'ENABLED',
-  OnDelete: 'RETAIN',
-  PropertiesVersion: '1',
-};
-const RESET_PROPS = { ...RETAIN_PROPS, OnDelete: 'RESET', ResetValue: 'DISABLED' };
-const ECHOED = { StackId: STACK_ID, RequestId: REQUEST_ID, LogicalResourceId: LOGICAL_ID, NoEcho: false };
-const CONTEXT: LambdaContext = { getRemainingTimeInMillis: () => 300_000 };
-/** The timer fires after 3100 - 3000 = 100 ms. */
-const SHORT_CONTEXT: LambdaContext = { getRemainingTimeInMillis: () => 3100 };
-
-function createEvent(props: Record<string, unknown> = RETAIN_PROPS): CloudFormationEvent {
-  return {
-    RequestType: 'Create',
-    ResponseURL: `${baseUrl}/cloudformation-response?X-Amz-Signature=secret-signature`,
-    StackId: STACK_ID,
-    RequestId: REQUEST_ID,
-    LogicalResourceId: LOGICAL_ID,
-    ResourceType: 'Custom::EcrAccountSetting',
-    ResourceProperties: props,
-  };
-}
-
-function updateEvent(props: Record<string, unknown>, oldProps: Record<string, unknown>): CloudFormationEvent {
-  return { ...createEvent(props), RequestType: 'Update', PhysicalResourceId: PHYSICAL_ID, OldResourceProperties: oldProps };
-}
-
-function deleteEvent(props: Record<string, unknown>): CloudFormationEvent {
-  return { ...createEvent(props), RequestType: 'Delete', PhysicalResourceId: PHYSICAL_ID };
-}
+const createEvent = (props?: Record<string, unknown>) => cfn.createEvent(props);
+const updateEvent = (props: Record<string, unknown>, oldProps: Record<string, unknown>) => cfn.updateEvent(props, oldProps);
+const deleteEvent = (props: Record<string, unknown>) => cfn.deleteEvent(props);
 
 /** The one response the handler sent; fails the test if it sent none or several. */
 function theResponse(): CloudFormationResponse {
   expect(received).toHaveLength(1);
-  return received[0];
+  return received[0].body;
 }
 
 function mockSetting(current: string): void {
@@ -83,31 +37,16 @@ function mockSetting(current: string): void {
 }
 
 beforeAll(async () => {
-  handler = loadInlineHandler();
-  server = http.createServer((req, res) => {
-    let body = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk: string) => { body += chunk; });
-    req.on('end', () => {
-      if (req.method === 'PUT') {
-        received.push(JSON.parse(body));
-      }
-      res.writeHead(req.method === 'PUT' ? 200 : 405);
-      res.end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // The exact string of the template's Code.ZipFile, with this file's `require` (the mocked ECR client).
+  handler = loadInlineHandler(ACCOUNT_SETTING_HANDLER_CODE, require);
+  await cfn.start();
 });
 
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve())));
-});
+afterAll(() => cfn.stop());
 
 beforeEach(() => {
   ecrMock.reset();
-  received.length = 0;
+  cfn.reset();
   jest.spyOn(console, 'log').mockImplementation(() => undefined);
   jest.spyOn(console, 'error').mockImplementation(() => undefined);
 });
@@ -131,7 +70,7 @@ describe('the inline code', () => {
   });
 
   test('exports the handler as index.handler', () => {
-    expect(loadInlineHandler()).toEqual(expect.any(Function));
+    expect(loadInlineHandler(ACCOUNT_SETTING_HANDLER_CODE, require)).toEqual(expect.any(Function));
   });
 });
 
