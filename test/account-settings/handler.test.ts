@@ -19,7 +19,8 @@ const ecrMock = mockClient(ECRClient);
 const cfn = new ResponseServer();
 const received = cfn.received;
 const createEvent = (props?: Record<string, unknown>) => cfn.createEvent(props);
-const updateEvent = (props: Record<string, unknown>, oldProps: Record<string, unknown>, physicalId?: string) => cfn.updateEvent(props, oldProps, physicalId);
+const updateEvent = (props: Record<string, unknown>, oldProps: Record<string, unknown>, physicalId?: string) =>
+  cfn.updateEvent(props, oldProps, physicalId);
 const deleteEvent = (props: Record<string, unknown>, physicalId?: string) => cfn.deleteEvent(props, physicalId);
 
 /** The one response the handler sent; fails the test if it sent none or several. */
