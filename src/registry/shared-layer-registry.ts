@@ -171,6 +171,7 @@ export class SharedLayerRegistry extends Construct {
   private readonly repositoryList: SharedRepository[] = [];
   private readonly repositoryNames = new Map<string, SharedRepository>();
   private defaultLifecyclePolicy?: ecr.CfnRepository.LifecyclePolicyProperty | null;
+  private renderedEncryption?: ecr.CfnRepository.EncryptionConfigurationProperty;
 
   constructor(scope: Construct, id: string, props: SharedLayerRegistryProps = {}) {
     super(scope, id);
@@ -324,7 +325,8 @@ export class SharedLayerRegistry extends Construct {
    * @internal
    */
   public get _encryptionConfiguration(): ecr.CfnRepository.EncryptionConfigurationProperty {
-    return this.encryption._render();
+    this.renderedEncryption ??= this.encryption._render();
+    return this.renderedEncryption;
   }
 
   /**

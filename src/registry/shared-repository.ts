@@ -92,12 +92,12 @@ export interface SharedRepositoryProps extends SharedRepositoryOptions {
 export class SharedRepository extends ecr.RepositoryBase {
   /** The registry the repository belongs to. */
   public readonly registry: SharedLayerRegistry;
-  public readonly repositoryName: string;
-  public readonly repositoryArn: string;
   /** The underlying CloudFormation resource. */
   public readonly resource: ecr.CfnRepository;
 
   private policyDocument?: iam.PolicyDocument;
+  private name?: string;
+  private arn?: string;
 
   constructor(scope: Construct, id: string, props: SharedRepositoryProps) {
     super(scope, id, { physicalName: props.repositoryName });
@@ -119,14 +119,28 @@ export class SharedRepository extends ecr.RepositoryBase {
     });
     this.resource.applyRemovalPolicy(props.removalPolicy ?? RemovalPolicy.RETAIN);
 
-    this.repositoryName = this.getResourceNameAttribute(this.resource.ref);
-    this.repositoryArn = this.getResourceArnAttribute(this.resource.attrArn, {
+    registry._register(this, props.repositoryName);
+  }
+
+  /**
+   * The name of the repository (computed on first use, as aws-cdk-lib's ecr.Repository does: a
+   * registry has thousands of repositories, most of which nobody references).
+   */
+  public get repositoryName(): string {
+    this.name ??= this.getResourceNameAttribute(this.resource.ref);
+    return this.name;
+  }
+
+  /**
+   * The ARN of the repository (computed on first use).
+   */
+  public get repositoryArn(): string {
+    this.arn ??= this.getResourceArnAttribute(this.resource.attrArn, {
       service: 'ecr',
       resource: 'repository',
       resourceName: this.physicalName,
     });
-
-    registry._register(this, props.repositoryName);
+    return this.arn;
   }
 
   /**
