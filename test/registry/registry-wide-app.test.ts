@@ -3,13 +3,10 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { RegistryEncryption } from '../../src/encryption';
-import { CreationTemplateAppliedFor, RegistryCreationTemplate } from '../../src/registry/creation-template';
-import { PullThroughCacheRule, PullThroughUpstream } from '../../src/registry/pull-through-cache';
-import { RegistryPolicy } from '../../src/registry/registry-policy';
-import { SharedLayerRegistry } from '../../src/registry/shared-layer-registry';
-import { RegistryReplication, ReplicationDestinationPolicy } from '../../src/replication/replication';
-import { RegistryScanning, RegistryScanningConfiguration } from '../../src/scanning/registry-scanning';
+import {
+  CreationTemplateAppliedFor, PullThroughUpstream, RegistryEncryption, RegistryScanning, ReplicationDestinationPolicy, SharedLayerRegistry,
+} from '../../src';
+import { cfnLintApp } from '../support/cfn-lint';
 
 const SOURCE = { account: '111111111111', region: 'us-east-1' };
 const SAME_ACCOUNT_DR = { account: '111111111111', region: 'eu-west-1' };
@@ -19,17 +16,19 @@ const OTHER_ACCOUNT = { account: '222222222222', region: 'eu-west-1' };
 function buildApp(app: App): { source: Stack; dr: Stack; other: Stack } {
   const source = new Stack(app, 'Source', { env: SOURCE });
   const key = new kms.Key(source, 'Key', { enableKeyRotation: true });
-  const registry = new SharedLayerRegistry(source, 'Registry', { blobMounting: false, encryption: RegistryEncryption.kms(key) });
+  const registry = new SharedLayerRegistry(source, 'Registry', {
+    blobMounting: false,
+    encryption: RegistryEncryption.kms(key),
+    scanning: RegistryScanning.enhanced({ scanOnPush: ['*'], continuous: ['team/*'] }),
+  });
   registry.addRepository('Api', { repositoryName: 'team/api' });
-  RegistryCreationTemplate._default(registry);
-  new RegistryCreationTemplate(registry, 'ProdTemplate', { registry, prefix: 'prod', appliedFor: [CreationTemplateAppliedFor.CREATE_ON_PUSH] });
-  RegistryReplication._of(registry).addRule({
+  registry.addCreationTemplate('ProdTemplate', { prefix: 'prod', appliedFor: [CreationTemplateAppliedFor.CREATE_ON_PUSH] });
+  registry.addReplication({
     destinations: [{ region: SAME_ACCOUNT_DR.region }, { region: OTHER_ACCOUNT.region, account: OTHER_ACCOUNT.account }],
     repositoryPrefixes: ['team/'],
   });
-  RegistryScanningConfiguration._for(registry, RegistryScanning.enhanced({ scanOnPush: ['*'], continuous: ['team/*'] }));
-  PullThroughCacheRule._add(registry, { upstream: PullThroughUpstream.ECR_PUBLIC, prefix: 'ecr-public' });
-  RegistryPolicy._of(registry).addStatements(new iam.PolicyStatement({
+  registry.addPullThroughCacheRule({ upstream: PullThroughUpstream.ECR_PUBLIC, prefix: 'ecr-public' });
+  registry.addToRegistryPolicy(new iam.PolicyStatement({
     principals: [new iam.AccountPrincipal(OTHER_ACCOUNT.account)],
     actions: ['ecr:BatchImportUpstreamImage', 'ecr:CreateRepository'],
     resources: [source.formatArn({ service: 'ecr', resource: 'repository', resourceName: 'ecr-public/*' })],
@@ -37,12 +36,10 @@ function buildApp(app: App): { source: Stack; dr: Stack; other: Stack } {
 
   const dr = new Stack(app, 'SameAccountDr', { env: SAME_ACCOUNT_DR });
   const drKey = new kms.Key(dr, 'Key', { enableKeyRotation: true });
-  const drRegistry = new SharedLayerRegistry(dr, 'Registry', { blobMounting: false, encryption: RegistryEncryption.kms(drKey) });
-  RegistryCreationTemplate._default(drRegistry);
+  new SharedLayerRegistry(dr, 'Registry', { blobMounting: false, encryption: RegistryEncryption.kms(drKey) });
 
   const other = new Stack(app, 'OtherAccount', { env: OTHER_ACCOUNT });
   const otherRegistry = new SharedLayerRegistry(other, 'Registry', { blobMounting: false, encryption: RegistryEncryption.kms() });
-  RegistryCreationTemplate._default(otherRegistry);
   new ReplicationDestinationPolicy(other, 'FromSource', { sourceAccounts: [SOURCE.account], registry: otherRegistry });
 
   return { source, dr, other };
@@ -63,6 +60,13 @@ describe('an app with every registry-wide part (two regions, two accounts)', () 
     const o = Template.fromStack(other);
     o.resourceCountIs('AWS::ECR::RegistryPolicy', 1);
     o.hasResourceProperties('AWS::ECR::RepositoryCreationTemplate', { EncryptionConfiguration: { EncryptionType: 'KMS' } });
+  });
+
+  test('every template passes cfn-lint', () => {
+    const app = new App();
+    buildApp(app);
+
+    expect(cfnLintApp(app, [SOURCE.region, OTHER_ACCOUNT.region])).toEqual({ status: 0, output: '', templates: 3 });
   });
 
   test('cdk-nag AwsSolutions: no unacknowledged findings', () => {

@@ -7,6 +7,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import {
   BasicScanTypeVersion, LifecycleRule, RegistryEncryption, RegistryPolicyScope, SharedLayerRegistry, SharedRepository, TagStatus,
 } from '../../src';
+import { cfnLintApp } from '../support/cfn-lint';
 
 const ENV = { account: '111111111111', region: 'us-east-1' };
 
@@ -330,6 +331,12 @@ describe('SharedLayerRegistry', () => {
       });
       return { app, platform, teams };
     }
+
+    test('every template passes cfn-lint', () => {
+      const { app } = bigApp();
+
+      expect(cfnLintApp(app)).toEqual({ status: 0, output: '', templates: 4 });
+    });
 
     test('synthesizes with cdk-nag AwsSolutions and no unacknowledged finding', () => {
       const { app, platform, teams } = bigApp();
