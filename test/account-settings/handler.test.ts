@@ -9,9 +9,11 @@ import {
 } from '@aws-sdk/client-ecr';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { CloudFormationEvent, CloudFormationResponse, handler } from '../../src/account-settings/handler';
+import { CloudFormationEvent, CloudFormationResponse, handler as sourceHandler } from '../../src/account-settings/handler';
+import { ACCOUNT_SETTING_HANDLER_CODE } from '../../src/account-settings/handler-code.generated';
 import {
-  CONTEXT, ECHOED, LOGICAL_ID, PHYSICAL_ID, RESET_PROPS, RESPONSE_PATH, ResponseServer, RETAIN_PROPS, SERVICE_TOKEN, SHORT_CONTEXT,
+  CONTEXT, ECHOED, Handler, loadInlineHandler, LOGICAL_ID, PHYSICAL_ID, RESET_PROPS, RESPONSE_PATH,
+  ResponseServer, RETAIN_PROPS, SERVICE_TOKEN, SHORT_CONTEXT,
 } from '../support/cloudformation';
 
 const ecrMock = mockClient(ECRClient);
@@ -54,552 +56,564 @@ afterEach(() => {
   jest.restoreAllMocks();
 });
 
-describe('Create', () => {
-  test('turns the setting on when it is off', async () => {
-    // GIVEN
-    mockSetting('DISABLED');
+/**
+ * Every behaviour runs twice: on the handler's TypeScript source, and on the bundled inline code
+ * itself (the exact string of the template's Code.ZipFile, loaded as Lambda loads index.js, with
+ * this file's `require`, so it gets the mocked ECR client and the spied http/https modules).
+ */
+const IMPLEMENTATIONS: Array<[string, Handler]> = [
+  ['the handler source', sourceHandler],
+  ['the bundled inline code', loadInlineHandler(ACCOUNT_SETTING_HANDLER_CODE, require)],
+];
 
-    // WHEN
-    await handler(createEvent(), CONTEXT);
+describe.each(IMPLEMENTATIONS)('%s', (_implementation, handler) => {
+  describe('Create', () => {
+    test('turns the setting on when it is off', async () => {
+      // GIVEN
+      mockSetting('DISABLED');
 
-    // THEN
-    expect(theResponse()).toStrictEqual({
-      Status: 'SUCCESS',
-      Reason: 'BLOB_MOUNTING is ENABLED.',
-      PhysicalResourceId: 'EcrAccountSetting:BLOB_MOUNTING',
-      ...ECHOED,
-      Data: { PreviousValue: 'DISABLED', Value: 'ENABLED' },
+      // WHEN
+      await handler(createEvent(), CONTEXT);
+
+      // THEN
+      expect(theResponse()).toStrictEqual({
+        Status: 'SUCCESS',
+        Reason: 'BLOB_MOUNTING is ENABLED.',
+        PhysicalResourceId: 'EcrAccountSetting:BLOB_MOUNTING',
+        ...ECHOED,
+        Data: { PreviousValue: 'DISABLED', Value: 'ENABLED' },
+      });
+      expect(ecrMock.calls()).toHaveLength(2);
+      expect(ecrMock).toHaveReceivedNthCommandWith(1, GetAccountSettingCommand, { name: 'BLOB_MOUNTING' });
+      expect(ecrMock).toHaveReceivedNthCommandWith(2, PutAccountSettingCommand, { name: 'BLOB_MOUNTING', value: 'ENABLED' });
     });
-    expect(ecrMock.calls()).toHaveLength(2);
-    expect(ecrMock).toHaveReceivedNthCommandWith(1, GetAccountSettingCommand, { name: 'BLOB_MOUNTING' });
-    expect(ecrMock).toHaveReceivedNthCommandWith(2, PutAccountSettingCommand, { name: 'BLOB_MOUNTING', value: 'ENABLED' });
-  });
 
-  test('only reads the setting when it already has the value', async () => {
-    // GIVEN
-    mockSetting('ENABLED');
+    test('only reads the setting when it already has the value', async () => {
+      // GIVEN
+      mockSetting('ENABLED');
 
-    // WHEN
-    await handler(createEvent(), CONTEXT);
+      // WHEN
+      await handler(createEvent(), CONTEXT);
 
-    // THEN
-    expect(theResponse()).toStrictEqual({
-      Status: 'SUCCESS',
-      Reason: 'BLOB_MOUNTING is ENABLED.',
-      PhysicalResourceId: 'EcrAccountSetting:BLOB_MOUNTING',
-      ...ECHOED,
-      Data: { PreviousValue: 'ENABLED', Value: 'ENABLED' },
+      // THEN
+      expect(theResponse()).toStrictEqual({
+        Status: 'SUCCESS',
+        Reason: 'BLOB_MOUNTING is ENABLED.',
+        PhysicalResourceId: 'EcrAccountSetting:BLOB_MOUNTING',
+        ...ECHOED,
+        Data: { PreviousValue: 'ENABLED', Value: 'ENABLED' },
+      });
+      expect(ecrMock).toHaveReceivedCommandTimes(GetAccountSettingCommand, 1);
+      expect(ecrMock).toHaveReceivedCommandWith(GetAccountSettingCommand, { name: 'BLOB_MOUNTING' });
+      expect(ecrMock).toHaveReceivedCommandTimes(PutAccountSettingCommand, 0);
     });
-    expect(ecrMock).toHaveReceivedCommandTimes(GetAccountSettingCommand, 1);
-    expect(ecrMock).toHaveReceivedCommandWith(GetAccountSettingCommand, { name: 'BLOB_MOUNTING' });
-    expect(ecrMock).toHaveReceivedCommandTimes(PutAccountSettingCommand, 0);
-  });
 
-  test('reports an empty PreviousValue when ECR returns no value', async () => {
-    // GIVEN
-    mockSetting(undefined);
+    test('reports an empty PreviousValue when ECR returns no value', async () => {
+      // GIVEN
+      mockSetting(undefined);
 
-    // WHEN
-    await handler(createEvent(), CONTEXT);
+      // WHEN
+      await handler(createEvent(), CONTEXT);
 
-    // THEN
-    expect(theResponse().Data).toStrictEqual({ PreviousValue: '', Value: 'ENABLED' });
-    expect(ecrMock).toHaveReceivedCommandWith(PutAccountSettingCommand, { name: 'BLOB_MOUNTING', value: 'ENABLED' });
-  });
-
-  test('the physical id depends on the setting name only, never on its value', async () => {
-    // GIVEN
-    mockSetting('V1');
-    const props = { ...RETAIN_PROPS, SettingName: 'REGISTRY_POLICY_SCOPE', SettingValue: 'V2' };
-
-    // WHEN
-    await handler(createEvent(props), CONTEXT);
-
-    // THEN
-    const response = theResponse();
-    expect(response.Status).toBe('SUCCESS');
-    expect(response.PhysicalResourceId).toBe('EcrAccountSetting:REGISTRY_POLICY_SCOPE');
-    expect(response.PhysicalResourceId).not.toContain('V2');
-    expect(ecrMock).toHaveReceivedCommandWith(PutAccountSettingCommand, { name: 'REGISTRY_POLICY_SCOPE', value: 'V2' });
-  });
-
-  test('does not log the pre-signed response URL', async () => {
-    // GIVEN
-    mockSetting('DISABLED');
-
-    // WHEN
-    await handler(createEvent(), CONTEXT);
-
-    // THEN
-    const logged = JSON.stringify([
-      (console.log as jest.Mock).mock.calls,
-      (console.error as jest.Mock).mock.calls,
-    ]);
-    expect(logged).toContain('(redacted)');
-    expect(logged).not.toContain('secret-signature');
-    expect(theResponse().Status).toBe('SUCCESS');
-  });
-});
-
-describe('Update', () => {
-  test('changes nothing when the value did not change', async () => {
-    // GIVEN
-    mockSetting('ENABLED');
-
-    // WHEN
-    await handler(updateEvent(RETAIN_PROPS, RETAIN_PROPS), CONTEXT);
-
-    // THEN
-    expect(theResponse()).toStrictEqual({
-      Status: 'SUCCESS',
-      Reason: 'BLOB_MOUNTING is ENABLED.',
-      PhysicalResourceId: PHYSICAL_ID,
-      ...ECHOED,
-      Data: { PreviousValue: 'ENABLED', Value: 'ENABLED' },
+      // THEN
+      expect(theResponse().Data).toStrictEqual({ PreviousValue: '', Value: 'ENABLED' });
+      expect(ecrMock).toHaveReceivedCommandWith(PutAccountSettingCommand, { name: 'BLOB_MOUNTING', value: 'ENABLED' });
     });
-    expect(ecrMock).toHaveReceivedCommandTimes(GetAccountSettingCommand, 1);
-    expect(ecrMock).toHaveReceivedCommandTimes(PutAccountSettingCommand, 0);
-  });
 
-  test('writes the new value when it changed', async () => {
-    // GIVEN
-    mockSetting('ENABLED');
-    const props = { ...RETAIN_PROPS, SettingValue: 'DISABLED' };
+    test('the physical id depends on the setting name only, never on its value', async () => {
+      // GIVEN
+      mockSetting('V1');
+      const props = { ...RETAIN_PROPS, SettingName: 'REGISTRY_POLICY_SCOPE', SettingValue: 'V2' };
 
-    // WHEN
-    await handler(updateEvent(props, RETAIN_PROPS), CONTEXT);
+      // WHEN
+      await handler(createEvent(props), CONTEXT);
 
-    // THEN
-    expect(theResponse()).toStrictEqual({
-      Status: 'SUCCESS',
-      Reason: 'BLOB_MOUNTING is DISABLED.',
-      PhysicalResourceId: PHYSICAL_ID,
-      ...ECHOED,
-      Data: { PreviousValue: 'ENABLED', Value: 'DISABLED' },
+      // THEN
+      const response = theResponse();
+      expect(response.Status).toBe('SUCCESS');
+      expect(response.PhysicalResourceId).toBe('EcrAccountSetting:REGISTRY_POLICY_SCOPE');
+      expect(response.PhysicalResourceId).not.toContain('V2');
+      expect(ecrMock).toHaveReceivedCommandWith(PutAccountSettingCommand, { name: 'REGISTRY_POLICY_SCOPE', value: 'V2' });
     });
-    expect(ecrMock.calls()).toHaveLength(2);
-    expect(ecrMock).toHaveReceivedNthCommandWith(1, GetAccountSettingCommand, { name: 'BLOB_MOUNTING' });
-    expect(ecrMock).toHaveReceivedNthCommandWith(2, PutAccountSettingCommand, { name: 'BLOB_MOUNTING', value: 'DISABLED' });
-  });
 
-  test('a changed setting name gets a new physical id (CloudFormation then deletes the old one)', async () => {
-    // GIVEN
-    mockSetting('V1');
-    const props = { ...RETAIN_PROPS, SettingName: 'REGISTRY_POLICY_SCOPE', SettingValue: 'V2' };
+    test('does not log the pre-signed response URL', async () => {
+      // GIVEN
+      mockSetting('DISABLED');
 
-    // WHEN
-    await handler(updateEvent(props, RETAIN_PROPS), CONTEXT);
+      // WHEN
+      await handler(createEvent(), CONTEXT);
 
-    // THEN
-    expect(theResponse()).toStrictEqual({
-      Status: 'SUCCESS',
-      Reason: 'REGISTRY_POLICY_SCOPE is V2.',
-      PhysicalResourceId: 'EcrAccountSetting:REGISTRY_POLICY_SCOPE',
-      ...ECHOED,
-      Data: { PreviousValue: 'V1', Value: 'V2' },
-    });
-    expect(ecrMock).toHaveReceivedNthCommandWith(1, GetAccountSettingCommand, { name: 'REGISTRY_POLICY_SCOPE' });
-    expect(ecrMock).toHaveReceivedNthCommandWith(2, PutAccountSettingCommand, { name: 'REGISTRY_POLICY_SCOPE', value: 'V2' });
-  });
-});
-
-describe('Delete', () => {
-  test('leaves the setting as it is with OnDelete RETAIN', async () => {
-    // WHEN
-    await handler(deleteEvent(RETAIN_PROPS), CONTEXT);
-
-    // THEN
-    expect(theResponse()).toStrictEqual({
-      Status: 'SUCCESS',
-      Reason: 'BLOB_MOUNTING left as it is (RETAIN).',
-      PhysicalResourceId: PHYSICAL_ID,
-      ...ECHOED,
-    });
-    expect(ecrMock).not.toHaveReceivedAnyCommand();
-  });
-
-  test('resets the setting with OnDelete RESET', async () => {
-    // GIVEN
-    mockSetting('ENABLED');
-
-    // WHEN
-    await handler(deleteEvent(RESET_PROPS), CONTEXT);
-
-    // THEN
-    expect(theResponse()).toStrictEqual({
-      Status: 'SUCCESS',
-      Reason: 'BLOB_MOUNTING reset to DISABLED.',
-      PhysicalResourceId: PHYSICAL_ID,
-      ...ECHOED,
-    });
-    expect(ecrMock.calls()).toHaveLength(2);
-    expect(ecrMock).toHaveReceivedNthCommandWith(1, GetAccountSettingCommand, { name: 'BLOB_MOUNTING' });
-    expect(ecrMock).toHaveReceivedNthCommandWith(2, PutAccountSettingCommand, { name: 'BLOB_MOUNTING', value: 'DISABLED' });
-  });
-
-  test('only reads the setting with OnDelete RESET when it already has the reset value', async () => {
-    // GIVEN
-    mockSetting('DISABLED');
-
-    // WHEN
-    await handler(deleteEvent(RESET_PROPS), CONTEXT);
-
-    // THEN
-    expect(theResponse()).toStrictEqual({
-      Status: 'SUCCESS',
-      Reason: 'BLOB_MOUNTING reset to DISABLED.',
-      PhysicalResourceId: PHYSICAL_ID,
-      ...ECHOED,
-    });
-    expect(ecrMock).toHaveReceivedCommandTimes(GetAccountSettingCommand, 1);
-    expect(ecrMock).toHaveReceivedCommandTimes(PutAccountSettingCommand, 0);
-  });
-
-  test.each([
-    ['ServerException', new ServerException({ message: 'Internal error', $metadata: {} }), 'ServerException: Internal error'],
-    [
-      'AccessDeniedException',
-      Object.assign(new Error('not authorized to perform: ecr:PutAccountSetting'), { name: 'AccessDeniedException' }),
-      'AccessDeniedException: not authorized to perform: ecr:PutAccountSetting',
-    ],
-  ])('still succeeds when the reset fails with %s', async (_name, error, errorText) => {
-    // GIVEN
-    ecrMock.on(GetAccountSettingCommand).resolves({ name: 'BLOB_MOUNTING', value: 'ENABLED' });
-    ecrMock.on(PutAccountSettingCommand).rejects(error);
-
-    // WHEN
-    await handler(deleteEvent(RESET_PROPS), CONTEXT);
-
-    // THEN
-    expect(theResponse()).toStrictEqual({
-      Status: 'SUCCESS',
-      Reason: `Could not reset BLOB_MOUNTING to DISABLED (${errorText}); left as it is.`,
-      PhysicalResourceId: PHYSICAL_ID,
-      ...ECHOED,
-    });
-    expect(ecrMock).toHaveReceivedCommandTimes(GetAccountSettingCommand, 1);
-    expect(ecrMock).toHaveReceivedCommandTimes(PutAccountSettingCommand, 1);
-  });
-
-  test('does nothing after a failed Create', async () => {
-    // WHEN
-    await handler(deleteEvent(RESET_PROPS, `${LOGICAL_ID}:create-failed`), CONTEXT);
-
-    // THEN
-    expect(theResponse()).toStrictEqual({
-      Status: 'SUCCESS',
-      Reason: 'Nothing to delete: the Create failed.',
-      PhysicalResourceId: `${LOGICAL_ID}:create-failed`,
-      ...ECHOED,
-    });
-    expect(ecrMock).not.toHaveReceivedAnyCommand();
-  });
-
-  test.each([
-    [
-      'an older property format',
-      { ServiceToken: SERVICE_TOKEN, Name: 'BLOB_MOUNTING', Value: 'ENABLED', RemovalPolicy: 'destroy' },
-      'Unsupported PropertiesVersion undefined (expected "1")',
-    ],
-    [
-      'PropertiesVersion 0',
-      { ...RESET_PROPS, PropertiesVersion: '0' },
-      'Unsupported PropertiesVersion "0" (expected "1")',
-    ],
-    [
-      'an unknown OnDelete',
-      { ...RESET_PROPS, OnDelete: 'DESTROY' },
-      'OnDelete must be "RETAIN", or "RESET" with a ResetValue; got "DESTROY".',
-    ],
-    [
-      'no properties at all',
-      undefined,
-      'Unsupported PropertiesVersion undefined (expected "1")',
-    ],
-  ])('still succeeds and leaves the setting with %s', async (_case, props, reason) => {
-    // GIVEN
-    const event = { ...deleteEvent(RESET_PROPS), ResourceProperties: props as Record<string, unknown> };
-
-    // WHEN
-    await handler(event, CONTEXT);
-
-    // THEN
-    const response = theResponse();
-    expect(response).toStrictEqual({
-      Status: 'SUCCESS',
-      Reason: expect.stringContaining(reason),
-      PhysicalResourceId: PHYSICAL_ID,
-      ...ECHOED,
-    });
-    expect(response.Reason).toMatch(/^Setting left as it is: /);
-    expect(ecrMock).not.toHaveReceivedAnyCommand();
-  });
-});
-
-describe('errors', () => {
-  const invalid = () => new InvalidParameterException({ message: 'Invalid value for BLOB_MOUNTING', $metadata: {} });
-
-  test('fails when GetAccountSetting fails on Create, with a physical id that marks the failed Create', async () => {
-    // GIVEN
-    ecrMock.on(GetAccountSettingCommand).rejects(invalid());
-
-    // WHEN
-    await handler(createEvent(), CONTEXT);
-
-    // THEN
-    expect(theResponse()).toStrictEqual({
-      Status: 'FAILED',
-      Reason: "Create failed: InvalidParameterException: Invalid value for BLOB_MOUNTING. Check the function's role and logs, then retry.",
-      PhysicalResourceId: `${LOGICAL_ID}:create-failed`,
-      ...ECHOED,
-    });
-    expect(ecrMock).toHaveReceivedCommandTimes(GetAccountSettingCommand, 1);
-    expect(ecrMock).toHaveReceivedCommandTimes(PutAccountSettingCommand, 0);
-  });
-
-  test('fails when PutAccountSetting fails on Create', async () => {
-    // GIVEN
-    ecrMock.on(GetAccountSettingCommand).resolves({ name: 'BLOB_MOUNTING', value: 'DISABLED' });
-    ecrMock.on(PutAccountSettingCommand).rejects(invalid());
-
-    // WHEN
-    await handler(createEvent(), CONTEXT);
-
-    // THEN
-    expect(theResponse()).toStrictEqual({
-      Status: 'FAILED',
-      Reason: "Create failed: InvalidParameterException: Invalid value for BLOB_MOUNTING. Check the function's role and logs, then retry.",
-      PhysicalResourceId: `${LOGICAL_ID}:create-failed`,
-      ...ECHOED,
-    });
-    expect(ecrMock).toHaveReceivedCommandTimes(PutAccountSettingCommand, 1);
-  });
-
-  test('fails when PutAccountSetting fails on Update, keeping the old physical id', async () => {
-    // GIVEN
-    ecrMock.on(GetAccountSettingCommand).resolves({ name: 'BLOB_MOUNTING', value: 'ENABLED' });
-    ecrMock.on(PutAccountSettingCommand).rejects(invalid());
-    const props = { ...RETAIN_PROPS, SettingValue: 'DISABLED' };
-
-    // WHEN
-    await handler(updateEvent(props, RETAIN_PROPS), CONTEXT);
-
-    // THEN
-    expect(theResponse()).toStrictEqual({
-      Status: 'FAILED',
-      Reason: "Update failed: InvalidParameterException: Invalid value for BLOB_MOUNTING. Check the function's role and logs, then retry.",
-      PhysicalResourceId: PHYSICAL_ID,
-      ...ECHOED,
-    });
-    expect(ecrMock).toHaveReceivedCommandWith(PutAccountSettingCommand, { name: 'BLOB_MOUNTING', value: 'DISABLED' });
-  });
-
-  test.each([
-    [
-      'SettingName is missing',
-      { ...RETAIN_PROPS, SettingName: undefined },
-      'SettingName and SettingValue must be non-empty strings. Define the setting with the EcrAccountSetting construct.',
-    ],
-    [
-      'SettingValue is empty',
-      { ...RETAIN_PROPS, SettingValue: '' },
-      'SettingName and SettingValue must be non-empty strings. Define the setting with the EcrAccountSetting construct.',
-    ],
-    [
-      'OnDelete is unknown',
-      { ...RETAIN_PROPS, OnDelete: 'DESTROY' },
-      'OnDelete must be "RETAIN", or "RESET" with a ResetValue; got "DESTROY".',
-    ],
-    [
-      'OnDelete is RESET without a ResetValue',
-      { ...RETAIN_PROPS, OnDelete: 'RESET' },
-      'OnDelete must be "RETAIN", or "RESET" with a ResetValue; got "RESET".',
-    ],
-    [
-      'PropertiesVersion is missing',
-      { ...RETAIN_PROPS, PropertiesVersion: undefined },
-      'Unsupported PropertiesVersion undefined (expected "1"): the event was written by another version of cdk-ecr-shared-layers. Deploy the stack with the current version.',
-    ],
-    [
-      'PropertiesVersion is "0" (an older property format)',
-      { ...RETAIN_PROPS, PropertiesVersion: '0' },
-      'Unsupported PropertiesVersion "0" (expected "1"): the event was written by another version of cdk-ecr-shared-layers. Deploy the stack with the current version.',
-    ],
-  ])('fails when %s', async (_case, props, reason) => {
-    // WHEN
-    await handler(createEvent(props), CONTEXT);
-
-    // THEN
-    expect(theResponse()).toStrictEqual({
-      Status: 'FAILED',
-      Reason: reason,
-      PhysicalResourceId: `${LOGICAL_ID}:create-failed`,
-      ...ECHOED,
-    });
-    expect(ecrMock).not.toHaveReceivedAnyCommand();
-  });
-
-  test('fails when an Update has bad properties, keeping the old physical id', async () => {
-    // WHEN
-    await handler(updateEvent({ ...RETAIN_PROPS, SettingValue: '' }, RETAIN_PROPS), CONTEXT);
-
-    // THEN
-    expect(theResponse()).toStrictEqual({
-      Status: 'FAILED',
-      Reason: 'SettingName and SettingValue must be non-empty strings. Define the setting with the EcrAccountSetting construct.',
-      PhysicalResourceId: PHYSICAL_ID,
-      ...ECHOED,
-    });
-    expect(ecrMock).not.toHaveReceivedAnyCommand();
-  });
-
-  test('fails when the RequestType is unknown', async () => {
-    // GIVEN
-    const event = { ...updateEvent(RETAIN_PROPS, RETAIN_PROPS), RequestType: 'Replace' } as unknown as CloudFormationEvent;
-
-    // WHEN
-    await handler(event, CONTEXT);
-
-    // THEN
-    expect(theResponse()).toStrictEqual({
-      Status: 'FAILED',
-      Reason: 'Unknown RequestType "Replace".',
-      PhysicalResourceId: PHYSICAL_ID,
-      ...ECHOED,
-    });
-    expect(ecrMock).not.toHaveReceivedAnyCommand();
-  });
-
-  test('does not throw when the response URL answers an error, and logs it', async () => {
-    // GIVEN
-    mockSetting('ENABLED');
-    cfn.status = 403;
-
-    // WHEN
-    await handler(createEvent(), CONTEXT);
-
-    // THEN: one answer, no second attempt, and a log line that says what happened
-    expect(theResponse().Status).toBe('SUCCESS');
-    expect(console.error).toHaveBeenCalledTimes(1);
-    expect(console.error).toHaveBeenCalledWith('Could not answer CloudFormation: CloudFormation response URL answered HTTP 403');
-  });
-});
-
-describe('timeout', () => {
-  test.each([
-    ['Create', createEvent(), `${LOGICAL_ID}:create-failed`],
-    ['Update', updateEvent({ ...RETAIN_PROPS, SettingValue: 'DISABLED' }, RETAIN_PROPS), PHYSICAL_ID],
-  ])('fails when ECR does not answer before the Lambda times out (%s)', async (_type, event, physicalId) => {
-    // GIVEN
-    ecrMock.on(GetAccountSettingCommand).callsFake(neverAnswer);
-
-    // WHEN
-    const started = Date.now();
-    await handler({ ...event, ResponseURL: cfn.responseUrl() }, SHORT_CONTEXT);
-
-    // THEN
-    expect(Date.now() - started).toBeGreaterThanOrEqual(95);
-    expect(theResponse()).toStrictEqual({
-      Status: 'FAILED',
-      Reason: "Timed out after 100 ms waiting for Amazon ECR. See the function's logs, then retry.",
-      PhysicalResourceId: physicalId,
-      ...ECHOED,
-    });
-    expect(ecrMock).toHaveReceivedCommandTimes(GetAccountSettingCommand, 1);
-    expect(ecrMock).toHaveReceivedCommandTimes(PutAccountSettingCommand, 0);
-  });
-
-  test('a Delete that times out still succeeds and leaves the setting', async () => {
-    // GIVEN
-    ecrMock.on(GetAccountSettingCommand).callsFake(neverAnswer);
-
-    // WHEN
-    await handler(deleteEvent(RESET_PROPS), SHORT_CONTEXT);
-
-    // THEN
-    expect(theResponse()).toStrictEqual({
-      Status: 'SUCCESS',
-      Reason: "Timed out after 100 ms waiting for Amazon ECR. See the function's logs; the setting was left as it is.",
-      PhysicalResourceId: PHYSICAL_ID,
-      ...ECHOED,
-    });
-    expect(ecrMock).toHaveReceivedCommandTimes(GetAccountSettingCommand, 1);
-    expect(ecrMock).toHaveReceivedCommandTimes(PutAccountSettingCommand, 0);
-  });
-
-  test('answers at once when less time than the margin remains', async () => {
-    // GIVEN
-    ecrMock.on(GetAccountSettingCommand).callsFake(neverAnswer);
-
-    // WHEN
-    await handler(createEvent(), { getRemainingTimeInMillis: () => 1000 });
-
-    // THEN
-    expect(theResponse()).toMatchObject({
-      Status: 'FAILED',
-      Reason: "Timed out after 0 ms waiting for Amazon ECR. See the function's logs, then retry.",
+      // THEN
+      const logged = JSON.stringify([
+        (console.log as jest.Mock).mock.calls,
+        (console.error as jest.Mock).mock.calls,
+      ]);
+      expect(logged).toContain('(redacted)');
+      expect(logged).not.toContain('secret-signature');
+      expect(theResponse().Status).toBe('SUCCESS');
     });
   });
 
-  test('answers only once, and waits for that answer, when the timer fires while the answer is on its way', async () => {
-    // GIVEN: ECR answers at once, the response URL only after 300 ms; the timer fires after 100 ms
-    mockSetting('ENABLED');
-    cfn.delayMs = 300;
+  describe('Update', () => {
+    test('changes nothing when the value did not change', async () => {
+      // GIVEN
+      mockSetting('ENABLED');
 
-    // WHEN
-    await handler(createEvent(), SHORT_CONTEXT);
-    const returnedAt = Date.now();
+      // WHEN
+      await handler(updateEvent(RETAIN_PROPS, RETAIN_PROPS), CONTEXT);
 
-    // THEN: the handler did not return before CloudFormation had its answer (Lambda freezes on return)
-    expect(cfn.answeredAt).toBeDefined();
-    expect(returnedAt).toBeGreaterThanOrEqual(cfn.answeredAt!);
-    expect(theResponse()).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: PHYSICAL_ID });
+      // THEN
+      expect(theResponse()).toStrictEqual({
+        Status: 'SUCCESS',
+        Reason: 'BLOB_MOUNTING is ENABLED.',
+        PhysicalResourceId: PHYSICAL_ID,
+        ...ECHOED,
+        Data: { PreviousValue: 'ENABLED', Value: 'ENABLED' },
+      });
+      expect(ecrMock).toHaveReceivedCommandTimes(GetAccountSettingCommand, 1);
+      expect(ecrMock).toHaveReceivedCommandTimes(PutAccountSettingCommand, 0);
+    });
+
+    test('writes the new value when it changed', async () => {
+      // GIVEN
+      mockSetting('ENABLED');
+      const props = { ...RETAIN_PROPS, SettingValue: 'DISABLED' };
+
+      // WHEN
+      await handler(updateEvent(props, RETAIN_PROPS), CONTEXT);
+
+      // THEN
+      expect(theResponse()).toStrictEqual({
+        Status: 'SUCCESS',
+        Reason: 'BLOB_MOUNTING is DISABLED.',
+        PhysicalResourceId: PHYSICAL_ID,
+        ...ECHOED,
+        Data: { PreviousValue: 'ENABLED', Value: 'DISABLED' },
+      });
+      expect(ecrMock.calls()).toHaveLength(2);
+      expect(ecrMock).toHaveReceivedNthCommandWith(1, GetAccountSettingCommand, { name: 'BLOB_MOUNTING' });
+      expect(ecrMock).toHaveReceivedNthCommandWith(2, PutAccountSettingCommand, { name: 'BLOB_MOUNTING', value: 'DISABLED' });
+    });
+
+    test('a changed setting name gets a new physical id (CloudFormation then deletes the old one)', async () => {
+      // GIVEN
+      mockSetting('V1');
+      const props = { ...RETAIN_PROPS, SettingName: 'REGISTRY_POLICY_SCOPE', SettingValue: 'V2' };
+
+      // WHEN
+      await handler(updateEvent(props, RETAIN_PROPS), CONTEXT);
+
+      // THEN
+      expect(theResponse()).toStrictEqual({
+        Status: 'SUCCESS',
+        Reason: 'REGISTRY_POLICY_SCOPE is V2.',
+        PhysicalResourceId: 'EcrAccountSetting:REGISTRY_POLICY_SCOPE',
+        ...ECHOED,
+        Data: { PreviousValue: 'V1', Value: 'V2' },
+      });
+      expect(ecrMock).toHaveReceivedNthCommandWith(1, GetAccountSettingCommand, { name: 'REGISTRY_POLICY_SCOPE' });
+      expect(ecrMock).toHaveReceivedNthCommandWith(2, PutAccountSettingCommand, { name: 'REGISTRY_POLICY_SCOPE', value: 'V2' });
+    });
   });
-});
 
-describe('response', () => {
-  test('is sent with an empty content type, as the pre-signed URL expects', async () => {
-    // GIVEN
-    mockSetting('ENABLED');
+  describe('Delete', () => {
+    test('leaves the setting as it is with OnDelete RETAIN', async () => {
+      // WHEN
+      await handler(deleteEvent(RETAIN_PROPS), CONTEXT);
 
-    // WHEN
-    await handler(createEvent(), CONTEXT);
+      // THEN
+      expect(theResponse()).toStrictEqual({
+        Status: 'SUCCESS',
+        Reason: 'BLOB_MOUNTING left as it is (RETAIN).',
+        PhysicalResourceId: PHYSICAL_ID,
+        ...ECHOED,
+      });
+      expect(ecrMock).not.toHaveReceivedAnyCommand();
+    });
 
-    // THEN
-    expect(theResponse().Status).toBe('SUCCESS');
-    expect(received[0].contentType).toBe('');
+    test('resets the setting with OnDelete RESET', async () => {
+      // GIVEN
+      mockSetting('ENABLED');
+
+      // WHEN
+      await handler(deleteEvent(RESET_PROPS), CONTEXT);
+
+      // THEN
+      expect(theResponse()).toStrictEqual({
+        Status: 'SUCCESS',
+        Reason: 'BLOB_MOUNTING reset to DISABLED.',
+        PhysicalResourceId: PHYSICAL_ID,
+        ...ECHOED,
+      });
+      expect(ecrMock.calls()).toHaveLength(2);
+      expect(ecrMock).toHaveReceivedNthCommandWith(1, GetAccountSettingCommand, { name: 'BLOB_MOUNTING' });
+      expect(ecrMock).toHaveReceivedNthCommandWith(2, PutAccountSettingCommand, { name: 'BLOB_MOUNTING', value: 'DISABLED' });
+    });
+
+    test('only reads the setting with OnDelete RESET when it already has the reset value', async () => {
+      // GIVEN
+      mockSetting('DISABLED');
+
+      // WHEN
+      await handler(deleteEvent(RESET_PROPS), CONTEXT);
+
+      // THEN
+      expect(theResponse()).toStrictEqual({
+        Status: 'SUCCESS',
+        Reason: 'BLOB_MOUNTING reset to DISABLED.',
+        PhysicalResourceId: PHYSICAL_ID,
+        ...ECHOED,
+      });
+      expect(ecrMock).toHaveReceivedCommandTimes(GetAccountSettingCommand, 1);
+      expect(ecrMock).toHaveReceivedCommandTimes(PutAccountSettingCommand, 0);
+    });
+
+    test.each([
+      ['ServerException', new ServerException({ message: 'Internal error', $metadata: {} }), 'ServerException: Internal error'],
+      [
+        'AccessDeniedException',
+        Object.assign(new Error('not authorized to perform: ecr:PutAccountSetting'), { name: 'AccessDeniedException' }),
+        'AccessDeniedException: not authorized to perform: ecr:PutAccountSetting',
+      ],
+    ])('still succeeds when the reset fails with %s', async (_name, error, errorText) => {
+      // GIVEN
+      ecrMock.on(GetAccountSettingCommand).resolves({ name: 'BLOB_MOUNTING', value: 'ENABLED' });
+      ecrMock.on(PutAccountSettingCommand).rejects(error);
+
+      // WHEN
+      await handler(deleteEvent(RESET_PROPS), CONTEXT);
+
+      // THEN
+      expect(theResponse()).toStrictEqual({
+        Status: 'SUCCESS',
+        Reason: `Could not reset BLOB_MOUNTING to DISABLED (${errorText}); left as it is.`,
+        PhysicalResourceId: PHYSICAL_ID,
+        ...ECHOED,
+      });
+      expect(ecrMock).toHaveReceivedCommandTimes(GetAccountSettingCommand, 1);
+      expect(ecrMock).toHaveReceivedCommandTimes(PutAccountSettingCommand, 1);
+    });
+
+    test('does nothing after a failed Create', async () => {
+      // WHEN
+      await handler(deleteEvent(RESET_PROPS, `${LOGICAL_ID}:create-failed`), CONTEXT);
+
+      // THEN
+      expect(theResponse()).toStrictEqual({
+        Status: 'SUCCESS',
+        Reason: 'Nothing to delete: the Create failed.',
+        PhysicalResourceId: `${LOGICAL_ID}:create-failed`,
+        ...ECHOED,
+      });
+      expect(ecrMock).not.toHaveReceivedAnyCommand();
+    });
+
+    test.each([
+      [
+        'an older property format',
+        { ServiceToken: SERVICE_TOKEN, Name: 'BLOB_MOUNTING', Value: 'ENABLED', RemovalPolicy: 'destroy' },
+        'Unsupported PropertiesVersion undefined (expected "1")',
+      ],
+      [
+        'PropertiesVersion 0',
+        { ...RESET_PROPS, PropertiesVersion: '0' },
+        'Unsupported PropertiesVersion "0" (expected "1")',
+      ],
+      [
+        'an unknown OnDelete',
+        { ...RESET_PROPS, OnDelete: 'DESTROY' },
+        'OnDelete must be "RETAIN", or "RESET" with a ResetValue; got "DESTROY".',
+      ],
+      [
+        'no properties at all',
+        undefined,
+        'Unsupported PropertiesVersion undefined (expected "1")',
+      ],
+    ])('still succeeds and leaves the setting with %s', async (_case, props, reason) => {
+      // GIVEN
+      const event = { ...deleteEvent(RESET_PROPS), ResourceProperties: props as Record<string, unknown> };
+
+      // WHEN
+      await handler(event, CONTEXT);
+
+      // THEN
+      const response = theResponse();
+      expect(response).toStrictEqual({
+        Status: 'SUCCESS',
+        Reason: expect.stringContaining(reason),
+        PhysicalResourceId: PHYSICAL_ID,
+        ...ECHOED,
+      });
+      expect(response.Reason).toMatch(/^Setting left as it is: /);
+      expect(ecrMock).not.toHaveReceivedAnyCommand();
+    });
   });
 
-  test('goes over https for an https response URL', async () => {
-    // GIVEN: https.request is replaced by a plain http request to the local server
-    mockSetting('ENABLED');
-    const httpsRequest = jest.spyOn(https, 'request').mockImplementation(((url: URL, options: http.RequestOptions, callback: (res: http.IncomingMessage) => void) =>
-      http.request(new URL(url.href.replace(/^https:/, 'http:')), options, callback)) as unknown as typeof https.request);
-    const httpRequest = jest.spyOn(http, 'request');
-    const event = { ...createEvent(), ResponseURL: cfn.responseUrl().replace(/^http:/, 'https:') };
+  describe('errors', () => {
+    const invalid = () => new InvalidParameterException({ message: 'Invalid value for BLOB_MOUNTING', $metadata: {} });
 
-    // WHEN
-    await handler(event, CONTEXT);
+    test('fails when GetAccountSetting fails on Create, with a physical id that marks the failed Create', async () => {
+      // GIVEN
+      ecrMock.on(GetAccountSettingCommand).rejects(invalid());
 
-    // THEN
-    expect(httpsRequest).toHaveBeenCalledTimes(1);
-    expect((httpsRequest.mock.calls[0][0] as URL).href).toBe(event.ResponseURL);
-    expect(httpRequest).toHaveBeenCalledTimes(1); // only the one made by the replacement above
-    expect(theResponse()).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: PHYSICAL_ID });
+      // WHEN
+      await handler(createEvent(), CONTEXT);
+
+      // THEN
+      expect(theResponse()).toStrictEqual({
+        Status: 'FAILED',
+        Reason: "Create failed: InvalidParameterException: Invalid value for BLOB_MOUNTING. Check the function's role and logs, then retry.",
+        PhysicalResourceId: `${LOGICAL_ID}:create-failed`,
+        ...ECHOED,
+      });
+      expect(ecrMock).toHaveReceivedCommandTimes(GetAccountSettingCommand, 1);
+      expect(ecrMock).toHaveReceivedCommandTimes(PutAccountSettingCommand, 0);
+    });
+
+    test('fails when PutAccountSetting fails on Create', async () => {
+      // GIVEN
+      ecrMock.on(GetAccountSettingCommand).resolves({ name: 'BLOB_MOUNTING', value: 'DISABLED' });
+      ecrMock.on(PutAccountSettingCommand).rejects(invalid());
+
+      // WHEN
+      await handler(createEvent(), CONTEXT);
+
+      // THEN
+      expect(theResponse()).toStrictEqual({
+        Status: 'FAILED',
+        Reason: "Create failed: InvalidParameterException: Invalid value for BLOB_MOUNTING. Check the function's role and logs, then retry.",
+        PhysicalResourceId: `${LOGICAL_ID}:create-failed`,
+        ...ECHOED,
+      });
+      expect(ecrMock).toHaveReceivedCommandTimes(PutAccountSettingCommand, 1);
+    });
+
+    test('fails when PutAccountSetting fails on Update, keeping the old physical id', async () => {
+      // GIVEN
+      ecrMock.on(GetAccountSettingCommand).resolves({ name: 'BLOB_MOUNTING', value: 'ENABLED' });
+      ecrMock.on(PutAccountSettingCommand).rejects(invalid());
+      const props = { ...RETAIN_PROPS, SettingValue: 'DISABLED' };
+
+      // WHEN
+      await handler(updateEvent(props, RETAIN_PROPS), CONTEXT);
+
+      // THEN
+      expect(theResponse()).toStrictEqual({
+        Status: 'FAILED',
+        Reason: "Update failed: InvalidParameterException: Invalid value for BLOB_MOUNTING. Check the function's role and logs, then retry.",
+        PhysicalResourceId: PHYSICAL_ID,
+        ...ECHOED,
+      });
+      expect(ecrMock).toHaveReceivedCommandWith(PutAccountSettingCommand, { name: 'BLOB_MOUNTING', value: 'DISABLED' });
+    });
+
+    test.each([
+      [
+        'SettingName is missing',
+        { ...RETAIN_PROPS, SettingName: undefined },
+        'SettingName and SettingValue must be non-empty strings. Define the setting with the EcrAccountSetting construct.',
+      ],
+      [
+        'SettingValue is empty',
+        { ...RETAIN_PROPS, SettingValue: '' },
+        'SettingName and SettingValue must be non-empty strings. Define the setting with the EcrAccountSetting construct.',
+      ],
+      [
+        'OnDelete is unknown',
+        { ...RETAIN_PROPS, OnDelete: 'DESTROY' },
+        'OnDelete must be "RETAIN", or "RESET" with a ResetValue; got "DESTROY".',
+      ],
+      [
+        'OnDelete is RESET without a ResetValue',
+        { ...RETAIN_PROPS, OnDelete: 'RESET' },
+        'OnDelete must be "RETAIN", or "RESET" with a ResetValue; got "RESET".',
+      ],
+      [
+        'PropertiesVersion is missing',
+        { ...RETAIN_PROPS, PropertiesVersion: undefined },
+        'Unsupported PropertiesVersion undefined (expected "1"): the event was written by another version of cdk-ecr-shared-layers. Deploy the stack with the current version.',
+      ],
+      [
+        'PropertiesVersion is "0" (an older property format)',
+        { ...RETAIN_PROPS, PropertiesVersion: '0' },
+        'Unsupported PropertiesVersion "0" (expected "1"): the event was written by another version of cdk-ecr-shared-layers. Deploy the stack with the current version.',
+      ],
+    ])('fails when %s', async (_case, props, reason) => {
+      // WHEN
+      await handler(createEvent(props), CONTEXT);
+
+      // THEN
+      expect(theResponse()).toStrictEqual({
+        Status: 'FAILED',
+        Reason: reason,
+        PhysicalResourceId: `${LOGICAL_ID}:create-failed`,
+        ...ECHOED,
+      });
+      expect(ecrMock).not.toHaveReceivedAnyCommand();
+    });
+
+    test('fails when an Update has bad properties, keeping the old physical id', async () => {
+      // WHEN
+      await handler(updateEvent({ ...RETAIN_PROPS, SettingValue: '' }, RETAIN_PROPS), CONTEXT);
+
+      // THEN
+      expect(theResponse()).toStrictEqual({
+        Status: 'FAILED',
+        Reason: 'SettingName and SettingValue must be non-empty strings. Define the setting with the EcrAccountSetting construct.',
+        PhysicalResourceId: PHYSICAL_ID,
+        ...ECHOED,
+      });
+      expect(ecrMock).not.toHaveReceivedAnyCommand();
+    });
+
+    test('fails when the RequestType is unknown', async () => {
+      // GIVEN
+      const event = { ...updateEvent(RETAIN_PROPS, RETAIN_PROPS), RequestType: 'Replace' } as unknown as CloudFormationEvent;
+
+      // WHEN
+      await handler(event, CONTEXT);
+
+      // THEN
+      expect(theResponse()).toStrictEqual({
+        Status: 'FAILED',
+        Reason: 'Unknown RequestType "Replace".',
+        PhysicalResourceId: PHYSICAL_ID,
+        ...ECHOED,
+      });
+      expect(ecrMock).not.toHaveReceivedAnyCommand();
+    });
+
+    test('does not throw when the response URL answers an error, and logs it', async () => {
+      // GIVEN
+      mockSetting('ENABLED');
+      cfn.status = 403;
+
+      // WHEN
+      await handler(createEvent(), CONTEXT);
+
+      // THEN: one answer, no second attempt, and a log line that says what happened
+      expect(theResponse().Status).toBe('SUCCESS');
+      expect(console.error).toHaveBeenCalledTimes(1);
+      expect(console.error).toHaveBeenCalledWith('Could not answer CloudFormation: CloudFormation response URL answered HTTP 403');
+    });
   });
 
-  test('goes over http for an http response URL', async () => {
-    // GIVEN
-    mockSetting('ENABLED');
-    const httpsRequest = jest.spyOn(https, 'request');
-    const httpRequest = jest.spyOn(http, 'request');
+  describe('timeout', () => {
+    test.each([
+      ['Create', createEvent(), `${LOGICAL_ID}:create-failed`],
+      ['Update', updateEvent({ ...RETAIN_PROPS, SettingValue: 'DISABLED' }, RETAIN_PROPS), PHYSICAL_ID],
+    ])('fails when ECR does not answer before the Lambda times out (%s)', async (_type, event, physicalId) => {
+      // GIVEN
+      ecrMock.on(GetAccountSettingCommand).callsFake(neverAnswer);
 
-    // WHEN
-    await handler(createEvent(), CONTEXT);
+      // WHEN
+      const started = Date.now();
+      await handler({ ...event, ResponseURL: cfn.responseUrl() }, SHORT_CONTEXT);
 
-    // THEN
-    expect(httpRequest).toHaveBeenCalledTimes(1);
-    expect(httpsRequest).not.toHaveBeenCalled();
-    expect(theResponse().Status).toBe('SUCCESS');
+      // THEN
+      expect(Date.now() - started).toBeGreaterThanOrEqual(95);
+      expect(theResponse()).toStrictEqual({
+        Status: 'FAILED',
+        Reason: "Timed out after 100 ms waiting for Amazon ECR. See the function's logs, then retry.",
+        PhysicalResourceId: physicalId,
+        ...ECHOED,
+      });
+      expect(ecrMock).toHaveReceivedCommandTimes(GetAccountSettingCommand, 1);
+      expect(ecrMock).toHaveReceivedCommandTimes(PutAccountSettingCommand, 0);
+    });
+
+    test('a Delete that times out still succeeds and leaves the setting', async () => {
+      // GIVEN
+      ecrMock.on(GetAccountSettingCommand).callsFake(neverAnswer);
+
+      // WHEN
+      await handler(deleteEvent(RESET_PROPS), SHORT_CONTEXT);
+
+      // THEN
+      expect(theResponse()).toStrictEqual({
+        Status: 'SUCCESS',
+        Reason: "Timed out after 100 ms waiting for Amazon ECR. See the function's logs; the setting was left as it is.",
+        PhysicalResourceId: PHYSICAL_ID,
+        ...ECHOED,
+      });
+      expect(ecrMock).toHaveReceivedCommandTimes(GetAccountSettingCommand, 1);
+      expect(ecrMock).toHaveReceivedCommandTimes(PutAccountSettingCommand, 0);
+    });
+
+    test('answers at once when less time than the margin remains', async () => {
+      // GIVEN
+      ecrMock.on(GetAccountSettingCommand).callsFake(neverAnswer);
+
+      // WHEN
+      await handler(createEvent(), { getRemainingTimeInMillis: () => 1000 });
+
+      // THEN
+      expect(theResponse()).toMatchObject({
+        Status: 'FAILED',
+        Reason: "Timed out after 0 ms waiting for Amazon ECR. See the function's logs, then retry.",
+      });
+    });
+
+    test('answers only once, and waits for that answer, when the timer fires while the answer is on its way', async () => {
+      // GIVEN: ECR answers at once, the response URL only after 300 ms; the timer fires after 100 ms
+      mockSetting('ENABLED');
+      cfn.delayMs = 300;
+
+      // WHEN
+      await handler(createEvent(), SHORT_CONTEXT);
+      const returnedAt = Date.now();
+
+      // THEN: the handler did not return before CloudFormation had its answer (Lambda freezes on return)
+      expect(cfn.answeredAt).toBeDefined();
+      expect(returnedAt).toBeGreaterThanOrEqual(cfn.answeredAt!);
+      expect(theResponse()).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: PHYSICAL_ID });
+    });
+  });
+
+  describe('response', () => {
+    test('is sent with an empty content type, as the pre-signed URL expects', async () => {
+      // GIVEN
+      mockSetting('ENABLED');
+
+      // WHEN
+      await handler(createEvent(), CONTEXT);
+
+      // THEN
+      expect(theResponse().Status).toBe('SUCCESS');
+      expect(received[0].contentType).toBe('');
+    });
+
+    test('goes over https for an https response URL', async () => {
+      // GIVEN: https.request is replaced by a plain http request to the local server
+      mockSetting('ENABLED');
+      const httpsRequest = jest.spyOn(https, 'request').mockImplementation(((url: URL, options: http.RequestOptions, callback: (res: http.IncomingMessage) => void) =>
+        http.request(new URL(url.href.replace(/^https:/, 'http:')), options, callback)) as unknown as typeof https.request);
+      const httpRequest = jest.spyOn(http, 'request');
+      const event = { ...createEvent(), ResponseURL: cfn.responseUrl().replace(/^http:/, 'https:') };
+
+      // WHEN
+      await handler(event, CONTEXT);
+
+      // THEN
+      expect(httpsRequest).toHaveBeenCalledTimes(1);
+      expect((httpsRequest.mock.calls[0][0] as URL).href).toBe(event.ResponseURL);
+      expect(httpRequest).toHaveBeenCalledTimes(1); // only the one made by the replacement above
+      expect(theResponse()).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: PHYSICAL_ID });
+    });
+
+    test('goes over http for an http response URL', async () => {
+      // GIVEN
+      mockSetting('ENABLED');
+      const httpsRequest = jest.spyOn(https, 'request');
+      const httpRequest = jest.spyOn(http, 'request');
+
+      // WHEN
+      await handler(createEvent(), CONTEXT);
+
+      // THEN
+      expect(httpRequest).toHaveBeenCalledTimes(1);
+      expect(httpsRequest).not.toHaveBeenCalled();
+      expect(theResponse().Status).toBe('SUCCESS');
+    });
   });
 });
