@@ -13,31 +13,12 @@
  * (the library's defaults); delete the two repositories by hand afterwards if you want them gone.
  */
 import { ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
-import { App, Aspects, CfnResource, IAspect, Stack, Validations } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { IConstruct } from 'constructs';
 import { RegistryEncryption, SharedLayerRegistry } from '../src';
+import { integApp } from './support/integ';
 
-/**
- * The assertions carry a `salt` of Date.now() so that they run on every deploy; the committed
- * snapshot needs a stable template, so the salt is fixed (the assertions still run on the first deploy).
- */
-class FixedAssertionSalt implements IAspect {
-  public visit(node: IConstruct): void {
-    if (node instanceof CfnResource && node.cfnResourceType.startsWith('Custom::DeployAssert')) {
-      node.addPropertyOverride('salt', 'snapshot');
-    }
-  }
-}
-
-const app = new App({
-  context: {
-    // No machine paths in the committed snapshot: no stack traces in construct or annotation metadata.
-    'aws:cdk:disable-creation-stack-traces': true,
-    'aws:cdk:disable-stack-trace': true,
-    '@aws-cdk/core:defaultCrossStackReferences': 'strong',
-  },
-});
+const app = integApp({ '@aws-cdk/core:defaultCrossStackReferences': 'strong' });
 // Env-agnostic: the snapshot does not depend on who synthesizes it, and it deploys to any account and region.
 const stack = new Stack(app, 'SharedLayerRegistryInteg');
 Validations.of(stack).acknowledge({
@@ -64,5 +45,3 @@ integ.assertions
       { encryptionConfiguration: { encryptionType: 'KMS', kmsKey: key.keyArn } },
     ],
   }));
-
-Aspects.of(app).add(new FixedAssertionSalt());
