@@ -6,7 +6,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import {
   CreationTemplateAppliedFor, PullThroughUpstream, RegistryEncryption, RegistryScanning, ReplicationDestinationPolicy, SharedLayerRegistry,
 } from '../../src';
-import { cfnLintApp } from '../support/cfn-lint';
+import { cfnLintApp, testWithCfnLint } from '../support/cfn-lint';
 
 const SOURCE = { account: '111111111111', region: 'us-east-1' };
 const SAME_ACCOUNT_DR = { account: '111111111111', region: 'eu-west-1' };
@@ -62,7 +62,7 @@ describe('an app with every registry-wide part (two regions, two accounts)', () 
     o.hasResourceProperties('AWS::ECR::RepositoryCreationTemplate', { EncryptionConfiguration: { EncryptionType: 'KMS' } });
   });
 
-  test('every template passes cfn-lint', () => {
+  testWithCfnLint('every template passes cfn-lint', () => {
     const app = new App();
     buildApp(app);
 

@@ -7,7 +7,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import {
   BasicScanTypeVersion, LifecycleRule, RegistryEncryption, RegistryPolicyScope, SharedLayerRegistry, SharedRepository, TagStatus,
 } from '../../src';
-import { cfnLintApp } from '../support/cfn-lint';
+import { cfnLintApp, testWithCfnLint } from '../support/cfn-lint';
 
 const ENV = { account: '111111111111', region: 'us-east-1' };
 
@@ -332,7 +332,7 @@ describe('SharedLayerRegistry', () => {
       return { app, platform, teams };
     }
 
-    test('every template passes cfn-lint', () => {
+    testWithCfnLint('every template passes cfn-lint', () => {
       const { app } = bigApp();
 
       expect(cfnLintApp(app)).toEqual({ status: 0, output: '', templates: 4 });

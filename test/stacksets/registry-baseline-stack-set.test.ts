@@ -11,7 +11,7 @@ import {
   StackSetCallAs, StackSetConcurrencyMode, StackSetRegionConcurrency,
 } from '../../src/stacksets';
 import { buildBaselineApp, synthesizeBaseline } from '../../src/stacksets/baseline-template';
-import { cfnLintTemplate } from '../support/cfn-lint';
+import { cfnLintTemplate, testWithCfnLint } from '../support/cfn-lint';
 
 const MANAGEMENT = { account: '111111111111', region: 'us-east-1' };
 const OU = 'ou-ab12-cdef3456';
@@ -384,7 +384,7 @@ describe('RegistryBaselineStackSet', () => {
   });
 
   describe('cfn-lint', () => {
-    test.each([
+    testWithCfnLint.each([
       ['AES256', BaselineEncryption.AES256],
       ['AWS_MANAGED_KEY', BaselineEncryption.AWS_MANAGED_KEY],
       ['keyPerAccount', BaselineEncryption.keyPerAccount()],
