@@ -207,7 +207,8 @@ export class RegistryCreationTemplate extends Construct {
     const needsRole = encryption.encryptionType !== 'AES256' || (props.resourceTags ?? []).length > 0;
     this.role = needsRole ? CreationTemplateRole._of(registry) : undefined;
 
-    const rendered = encryption._render();
+    // The same configuration object every repository of the registry renders.
+    const rendered = registry._encryptionConfiguration;
     const mutability = registry._tagMutabilityFor(this, {
       imageTagMutability: props.imageTagMutability,
       imageTagMutabilityExclusionFilters: props.imageTagMutabilityExclusionFilters,
@@ -278,11 +279,10 @@ class CreationTemplateRole extends Construct {
       assumedBy: new iam.ServicePrincipal('ecr.amazonaws.com'),
       description: `Assumed by Amazon ECR to create repositories from the creation templates of ${registry.node.path}`,
     });
-    const repositories = stack.formatArn({ service: 'ecr', resource: 'repository', resourceName: '*' });
     this.role.addToPrincipalPolicy(new iam.PolicyStatement({
       sid: 'CreateRepositoriesOfThisRegistry',
       actions: ['ecr:CreateRepository', 'ecr:ReplicateImage', 'ecr:TagResource'],
-      resources: [repositories],
+      resources: [registry._allRepositoriesArn()],
     }));
     const acknowledgements = [{
       id: `AwsSolutions-IAM5[Resource::${wildcardId(stack, 'ecr', 'repository/*')}]`,
@@ -302,12 +302,7 @@ class CreationTemplateRole extends Construct {
         sid: 'UseTheAwsManagedEcrKey',
         actions: ['kms:CreateGrant', 'kms:RetireGrant', 'kms:DescribeKey'],
         resources: [stack.formatArn({ service: 'kms', resource: 'key', resourceName: '*' })],
-        conditions: {
-          StringEquals: {
-            'kms:ViaService': Lazy.string({ produce: () => `ecr.${stack.region}.amazonaws.com` }),
-            'kms:CallerAccount': stack.account,
-          },
-        },
+        conditions: registry._kmsThroughEcrCondition(),
       }));
       acknowledgements.push({
         id: `AwsSolutions-IAM5[Resource::${wildcardId(stack, 'kms', 'key/*')}]`,

@@ -317,7 +317,7 @@ export class SharedLayerRegistry extends Construct {
    * @internal
    */
   public _grantMountSources(grantee: iam.IGrantable): iam.Grant {
-    return iam.Grant.addToPrincipal({ grantee, actions: MOUNT_ACTIONS, resourceArns: [this.allRepositoriesArn()] });
+    return iam.Grant.addToPrincipal({ grantee, actions: MOUNT_ACTIONS, resourceArns: [this._allRepositoriesArn()] });
   }
 
   /**
@@ -381,14 +381,31 @@ export class SharedLayerRegistry extends Construct {
   }
 
   private grantOnAllRepositories(grantee: iam.IGrantable, actions: string[]): iam.Grant {
-    const grant = iam.Grant.addToPrincipal({ grantee, actions: [...new Set(actions)], resourceArns: [this.allRepositoriesArn()] });
+    const grant = iam.Grant.addToPrincipal({ grantee, actions: [...new Set(actions)], resourceArns: [this._allRepositoriesArn()] });
     iam.Grant.addToPrincipal({ grantee, actions: ['ecr:GetAuthorizationToken'], resourceArns: ['*'] });
     return grant;
   }
 
-  /** Every repository of the registry, including those ECR creates later (replication, create on push). */
-  private allRepositoriesArn(): string {
+  /**
+   * Every repository of the registry, including those ECR creates later (replication, create on push).
+   * @internal
+   */
+  public _allRepositoriesArn(): string {
     return Stack.of(this).formatArn({ service: 'ecr', resource: 'repository', resourceName: '*' });
+  }
+
+  /**
+   * The KMS condition that limits a statement to this registry's account, used through Amazon ECR.
+   * @internal
+   */
+  public _kmsThroughEcrCondition(): Record<string, Record<string, string>> {
+    const stack = Stack.of(this);
+    return {
+      StringEquals: {
+        'kms:ViaService': Lazy.string({ produce: () => `ecr.${stack.region}.amazonaws.com` }),
+        'kms:CallerAccount': stack.account,
+      },
+    };
   }
 
   /** Lets ECR create the grants it needs on the registry's own key (through ECR only). */
@@ -397,18 +414,12 @@ export class SharedLayerRegistry extends Construct {
     if (!key) {
       return;
     }
-    const stack = Stack.of(this);
     key.addToResourcePolicy(new iam.PolicyStatement({
       sid: 'AllowEcrRepositoriesOfThisRegistry',
       principals: [new iam.AccountRootPrincipal()],
       actions: ['kms:CreateGrant', 'kms:RetireGrant', 'kms:DescribeKey'],
       resources: ['*'],
-      conditions: {
-        StringEquals: {
-          'kms:ViaService': Lazy.string({ produce: () => `ecr.${stack.region}.amazonaws.com` }),
-          'kms:CallerAccount': stack.account,
-        },
-      },
+      conditions: this._kmsThroughEcrCondition(),
     }), /* allowNoOp: imported keys cannot be changed */ true);
   }
 }

@@ -1,10 +1,11 @@
-import { Lazy, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Lazy, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { SharedLayerRegistry } from './shared-layer-registry';
 import { LifecycleRule } from '../lifecycle/lifecycle-rule';
 import { fail, show } from '../private/errors';
+import { checkSameRegistry } from '../private/registry-parts';
 
 /** ECR's repository name rule (2-256 characters). */
 const REPOSITORY_NAME = /^(?=.{2,256}$)((?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*)$/;
@@ -103,7 +104,7 @@ export class SharedRepository extends ecr.RepositoryBase {
     super(scope, id, { physicalName: props.repositoryName });
     this.registry = props.registry;
     validateOptions(this, props);
-    this.checkSameRegistry();
+    checkSameRegistry(this, props.registry, 'SharedRepository');
 
     const registry = props.registry;
     const mutability = registry._tagMutabilityFor(this, props);
@@ -174,18 +175,6 @@ export class SharedRepository extends ecr.RepositoryBase {
     return grant;
   }
 
-  private checkSameRegistry(): void {
-    const mine = Stack.of(this);
-    const theirs = Stack.of(this.registry);
-    if (mine === theirs) {
-      return;
-    }
-    for (const [what, a, b] of [['account', mine.account, theirs.account], ['region', mine.region, theirs.region]] as const) {
-      if (!Token.isUnresolved(a) && !Token.isUnresolved(b) && a !== b) {
-        fail(this, `A SharedRepository must be in its registry's account and region, but its stack ${mine.node.path} has ${what} ${show(a)} and the registry ${this.registry.node.path} has ${show(b)}. Layers are shared only inside one registry: create the repository in a stack with env { account: '${theirs.account}', region: '${theirs.region}' }, or give that account and region a SharedLayerRegistry of its own.`);
-      }
-    }
-  }
 }
 
 /** Validates the options a repository is created with. */
