@@ -31,6 +31,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   devDeps: [
     '@aws-sdk/client-ecr@3.1169.0',
+    '@aws-sdk/client-cloudformation@3.1169.0',
     'aws-sdk-client-mock@4.1.0',
     'aws-sdk-client-mock-jest@4.1.0',
     'cdk-nag@3.0.2',

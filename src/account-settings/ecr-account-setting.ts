@@ -1,5 +1,6 @@
 import { Annotations, CustomResource, Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { ACCOUNT_SETTING_RESOURCE_TYPE, AccountSettingProperties, PROPERTIES_VERSION, RESETTABLE_SETTINGS } from './contract';
 import { AccountSettingProvider } from './provider';
 import { fail, show } from '../private/errors';
 import { claimRegistrySingleton } from '../private/registry-singletons';
@@ -33,7 +34,7 @@ interface KnownSetting {
 }
 
 const KNOWN_SETTINGS: Readonly<Record<string, KnownSetting>> = {
-  [AccountSettingName.BLOB_MOUNTING]: { values: ['ENABLED', 'DISABLED'], resetValue: 'DISABLED' },
+  [AccountSettingName.BLOB_MOUNTING]: { values: ['ENABLED', 'DISABLED'], resetValue: RESETTABLE_SETTINGS[AccountSettingName.BLOB_MOUNTING] },
   [AccountSettingName.BASIC_SCAN_TYPE_VERSION]: { values: ['AWS_NATIVE'] },
   [AccountSettingName.REGISTRY_POLICY_SCOPE]: {
     values: ['V2', 'V1'],
@@ -173,17 +174,18 @@ export class EcrAccountSetting extends Construct {
     const provider = AccountSettingProvider.of(this);
     provider.allowSetting(props.name);
 
+    const properties: AccountSettingProperties = {
+      SettingName: props.name,
+      SettingValue: props.value,
+      OnDelete: resetValue === undefined ? 'RETAIN' : 'RESET',
+      ...(resetValue === undefined ? {} : { ResetValue: resetValue }),
+      PropertiesVersion: PROPERTIES_VERSION,
+    };
     this.resource = new CustomResource(this, 'Resource', {
-      resourceType: 'Custom::EcrAccountSetting',
+      resourceType: ACCOUNT_SETTING_RESOURCE_TYPE,
       serviceToken: provider.serviceToken,
       serviceTimeout: Duration.minutes(5),
-      properties: {
-        SettingName: props.name,
-        SettingValue: props.value,
-        OnDelete: resetValue === undefined ? 'RETAIN' : 'RESET',
-        ...(resetValue === undefined ? {} : { ResetValue: resetValue }),
-        PropertiesVersion: '1',
-      },
+      properties: { ...properties },
     });
     // The handler needs its rights until the very end, Delete included.
     this.resource.node.addDependency(provider.policy);

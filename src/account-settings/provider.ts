@@ -1,8 +1,9 @@
-import { Duration, Lazy, Stack, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, Lazy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
+import { RESETTABLE_SETTINGS } from './contract';
 import { ACCOUNT_SETTING_HANDLER_CODE } from './handler-code.generated';
 
 /**
@@ -50,13 +51,24 @@ export class AccountSettingProvider extends Construct {
         new iam.PolicyStatement({
           sid: 'EcrAccountSettings',
           actions: ['ecr:GetAccountSetting', 'ecr:PutAccountSetting'],
-          // These actions have no resource type: the condition key scopes them to the settings in use.
+          // These actions have no resource type: the condition key scopes them to the settings in use,
+          // plus every setting a Delete can reset. A Delete of a setting removed from the template runs in
+          // CloudFormation's cleanup phase, after this policy was updated: it must still have the right.
           resources: ['*'],
           conditions: {
             StringEquals: {
-              'ecr:AccountSetting': Lazy.list({ produce: () => [...this.settingNames].sort() }),
+              'ecr:AccountSetting': Lazy.list({
+                produce: () => [...new Set([...this.settingNames, ...Object.keys(RESETTABLE_SETTINGS)])].sort(),
+              }),
             },
           },
+        }),
+        new iam.PolicyStatement({
+          // A Delete that resets a setting first checks that no other resource of the stack (a moved or
+          // renamed construct) still asks for it.
+          sid: 'ReadOwnStackResources',
+          actions: ['cloudformation:ListStackResources'],
+          resources: [Aws.STACK_ID],
         }),
         new iam.PolicyStatement({
           sid: 'Logs',

@@ -7,6 +7,7 @@ import {
   PutAccountSettingCommand,
   ServerException,
 } from '@aws-sdk/client-ecr';
+import { CloudFormationClient, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { CloudFormationEvent, CloudFormationResponse, handler as sourceHandler } from '../../src/account-settings/handler';
@@ -17,6 +18,10 @@ import {
 } from '../support/cloudformation';
 
 const ecrMock = mockClient(ECRClient);
+const cloudFormationMock = mockClient(CloudFormationClient);
+/** The physical id of BLOB_MOUNTING created when it was DISABLED. */
+const CREATED_ID = 'EcrAccountSetting:BLOB_MOUNTING:found=DISABLED';
+const FAILED_CREATE_ID = 'EcrAccountSetting:BLOB_MOUNTING:create-failed';
 /** A local stand-in for CloudFormation's pre-signed response URL: records every request. */
 const cfn = new ResponseServer();
 const received = cfn.received;
@@ -47,6 +52,8 @@ afterAll(() => cfn.stop());
 
 beforeEach(() => {
   ecrMock.reset();
+  cloudFormationMock.reset();
+  cloudFormationMock.on(ListStackResourcesCommand).resolves({ StackResourceSummaries: [] });
   cfn.reset();
   jest.spyOn(console, 'log').mockImplementation(() => undefined);
   jest.spyOn(console, 'error').mockImplementation(() => undefined);
@@ -79,7 +86,7 @@ describe.each(IMPLEMENTATIONS)('%s', (_implementation, handler) => {
       expect(theResponse()).toStrictEqual({
         Status: 'SUCCESS',
         Reason: 'BLOB_MOUNTING is ENABLED.',
-        PhysicalResourceId: 'EcrAccountSetting:BLOB_MOUNTING',
+        PhysicalResourceId: CREATED_ID,
         ...ECHOED,
         Data: { PreviousValue: 'DISABLED', Value: 'ENABLED' },
       });
@@ -99,7 +106,7 @@ describe.each(IMPLEMENTATIONS)('%s', (_implementation, handler) => {
       expect(theResponse()).toStrictEqual({
         Status: 'SUCCESS',
         Reason: 'BLOB_MOUNTING is ENABLED.',
-        PhysicalResourceId: 'EcrAccountSetting:BLOB_MOUNTING',
+        PhysicalResourceId: 'EcrAccountSetting:BLOB_MOUNTING:found=ENABLED',
         ...ECHOED,
         Data: { PreviousValue: 'ENABLED', Value: 'ENABLED' },
       });
@@ -120,7 +127,7 @@ describe.each(IMPLEMENTATIONS)('%s', (_implementation, handler) => {
       expect(ecrMock).toHaveReceivedCommandWith(PutAccountSettingCommand, { name: 'BLOB_MOUNTING', value: 'ENABLED' });
     });
 
-    test('the physical id depends on the setting name only, never on its value', async () => {
+    test('the physical id names the setting and the value it had before, never the value applied', async () => {
       // GIVEN
       mockSetting('V1');
       const props = { ...RETAIN_PROPS, SettingName: 'REGISTRY_POLICY_SCOPE', SettingValue: 'V2' };
@@ -131,7 +138,7 @@ describe.each(IMPLEMENTATIONS)('%s', (_implementation, handler) => {
       // THEN
       const response = theResponse();
       expect(response.Status).toBe('SUCCESS');
-      expect(response.PhysicalResourceId).toBe('EcrAccountSetting:REGISTRY_POLICY_SCOPE');
+      expect(response.PhysicalResourceId).toBe('EcrAccountSetting:REGISTRY_POLICY_SCOPE:found=V1');
       expect(response.PhysicalResourceId).not.toContain('V2');
       expect(ecrMock).toHaveReceivedCommandWith(PutAccountSettingCommand, { name: 'REGISTRY_POLICY_SCOPE', value: 'V2' });
     });
@@ -207,7 +214,7 @@ describe.each(IMPLEMENTATIONS)('%s', (_implementation, handler) => {
       expect(theResponse()).toStrictEqual({
         Status: 'SUCCESS',
         Reason: 'REGISTRY_POLICY_SCOPE is V2.',
-        PhysicalResourceId: 'EcrAccountSetting:REGISTRY_POLICY_SCOPE',
+        PhysicalResourceId: 'EcrAccountSetting:REGISTRY_POLICY_SCOPE:found=V1',
         ...ECHOED,
         Data: { PreviousValue: 'V1', Value: 'V2' },
       });
@@ -286,7 +293,7 @@ describe.each(IMPLEMENTATIONS)('%s', (_implementation, handler) => {
       // THEN
       expect(theResponse()).toStrictEqual({
         Status: 'SUCCESS',
-        Reason: `Could not reset BLOB_MOUNTING to DISABLED (${errorText}); left as it is.`,
+        Reason: `Setting left as it is: ${errorText}.`,
         PhysicalResourceId: PHYSICAL_ID,
         ...ECHOED,
       });
@@ -294,16 +301,73 @@ describe.each(IMPLEMENTATIONS)('%s', (_implementation, handler) => {
       expect(ecrMock).toHaveReceivedCommandTimes(PutAccountSettingCommand, 1);
     });
 
-    test('does nothing after a failed Create', async () => {
+    test.each([`${LOGICAL_ID}:create-failed`, FAILED_CREATE_ID])('does nothing after a Create that failed before writing (%s)', async (physicalId) => {
       // WHEN
-      await handler(deleteEvent(RESET_PROPS, `${LOGICAL_ID}:create-failed`), CONTEXT);
+      await handler(deleteEvent(RESET_PROPS, physicalId), CONTEXT);
 
       // THEN
       expect(theResponse()).toStrictEqual({
         Status: 'SUCCESS',
-        Reason: 'Nothing to delete: the Create failed.',
-        PhysicalResourceId: `${LOGICAL_ID}:create-failed`,
+        Reason: 'Nothing to delete: the Create failed before writing.',
+        PhysicalResourceId: physicalId,
         ...ECHOED,
+      });
+      expect(ecrMock).not.toHaveReceivedAnyCommand();
+    });
+
+    test('puts back the value a failed Create found, when its write landed after all (RETAIN too)', async () => {
+      // GIVEN: the Create had found DISABLED and started a write that landed after its FAILED answer
+      mockSetting('ENABLED');
+
+      // WHEN
+      await handler(deleteEvent(RETAIN_PROPS, `${FAILED_CREATE_ID}:restore=DISABLED`), CONTEXT);
+
+      // THEN
+      expect(theResponse()).toMatchObject({
+        Status: 'SUCCESS',
+        Reason: 'The Create failed after writing: BLOB_MOUNTING put back to DISABLED, as the Create found it.',
+      });
+      expect(ecrMock).toHaveReceivedCommandWith(PutAccountSettingCommand, { name: 'BLOB_MOUNTING', value: 'DISABLED' });
+    });
+
+    test('leaves a setting that was already on before the resource was created (RESET)', async () => {
+      // WHEN: a first deployment rolls back in a registry where something else had enabled blob mounting
+      await handler(deleteEvent(RESET_PROPS, 'EcrAccountSetting:BLOB_MOUNTING:found=ENABLED'), CONTEXT);
+
+      // THEN
+      expect(theResponse().Reason).toBe('BLOB_MOUNTING left as it is: it was already ENABLED before this resource applied ENABLED, so something else may rely on it.');
+      expect(ecrMock).not.toHaveReceivedAnyCommand();
+    });
+
+    test('leaves a setting that another resource of the stack still asks for (a moved construct, RESET)', async () => {
+      // GIVEN: the construct moved; CloudFormation created the new resource, and now deletes the old one
+      cloudFormationMock.on(ListStackResourcesCommand).resolves({
+        StackResourceSummaries: [
+          { LogicalResourceId: LOGICAL_ID, ResourceType: 'Custom::EcrAccountSetting', PhysicalResourceId: CREATED_ID, ResourceStatus: 'DELETE_IN_PROGRESS', LastUpdatedTimestamp: new Date() },
+          { LogicalResourceId: 'MovedBlobMounting', ResourceType: 'Custom::EcrAccountSetting', PhysicalResourceId: 'EcrAccountSetting:BLOB_MOUNTING:found=ENABLED', ResourceStatus: 'CREATE_COMPLETE', LastUpdatedTimestamp: new Date() },
+        ],
+      });
+
+      // WHEN
+      await handler(deleteEvent(RESET_PROPS, CREATED_ID), CONTEXT);
+
+      // THEN
+      expect(theResponse().Reason).toBe('BLOB_MOUNTING left as it is: MovedBlobMounting in the same stack still asks for it.');
+      expect(cloudFormationMock).toHaveReceivedCommandWith(ListStackResourcesCommand, { StackName: ECHOED.StackId });
+      expect(ecrMock).not.toHaveReceivedAnyCommand();
+    });
+
+    test('leaves the setting when the stack\'s resources cannot be read (RESET)', async () => {
+      // GIVEN
+      cloudFormationMock.on(ListStackResourcesCommand).rejects(Object.assign(new Error('not authorized to perform: cloudformation:ListStackResources'), { name: 'AccessDenied' }));
+
+      // WHEN
+      await handler(deleteEvent(RESET_PROPS, CREATED_ID), CONTEXT);
+
+      // THEN
+      expect(theResponse()).toMatchObject({
+        Status: 'SUCCESS',
+        Reason: 'Setting left as it is: AccessDenied: not authorized to perform: cloudformation:ListStackResources.',
       });
       expect(ecrMock).not.toHaveReceivedAnyCommand();
     });
@@ -312,12 +376,12 @@ describe.each(IMPLEMENTATIONS)('%s', (_implementation, handler) => {
       [
         'an older property format',
         { ServiceToken: SERVICE_TOKEN, Name: 'BLOB_MOUNTING', Value: 'ENABLED', RemovalPolicy: 'destroy' },
-        'Unsupported PropertiesVersion undefined (expected "1")',
+        'Unsupported PropertiesVersion undefined (expected one of "1")',
       ],
       [
         'PropertiesVersion 0',
         { ...RESET_PROPS, PropertiesVersion: '0' },
-        'Unsupported PropertiesVersion "0" (expected "1")',
+        'Unsupported PropertiesVersion "0" (expected one of "1")',
       ],
       [
         'an unknown OnDelete',
@@ -327,7 +391,7 @@ describe.each(IMPLEMENTATIONS)('%s', (_implementation, handler) => {
       [
         'no properties at all',
         undefined,
-        'Unsupported PropertiesVersion undefined (expected "1")',
+        'Unsupported PropertiesVersion undefined (expected one of "1")',
       ],
     ])('still succeeds and leaves the setting with %s', async (_case, props, reason) => {
       // GIVEN
@@ -363,14 +427,14 @@ describe.each(IMPLEMENTATIONS)('%s', (_implementation, handler) => {
       expect(theResponse()).toStrictEqual({
         Status: 'FAILED',
         Reason: "Create failed: InvalidParameterException: Invalid value for BLOB_MOUNTING. Check the function's role and logs, then retry.",
-        PhysicalResourceId: `${LOGICAL_ID}:create-failed`,
+        PhysicalResourceId: FAILED_CREATE_ID,
         ...ECHOED,
       });
       expect(ecrMock).toHaveReceivedCommandTimes(GetAccountSettingCommand, 1);
       expect(ecrMock).toHaveReceivedCommandTimes(PutAccountSettingCommand, 0);
     });
 
-    test('fails when PutAccountSetting fails on Create', async () => {
+    test('fails when PutAccountSetting fails on Create, recording the value to put back', async () => {
       // GIVEN
       ecrMock.on(GetAccountSettingCommand).resolves({ name: 'BLOB_MOUNTING', value: 'DISABLED' });
       ecrMock.on(PutAccountSettingCommand).rejects(invalid());
@@ -382,7 +446,7 @@ describe.each(IMPLEMENTATIONS)('%s', (_implementation, handler) => {
       expect(theResponse()).toStrictEqual({
         Status: 'FAILED',
         Reason: "Create failed: InvalidParameterException: Invalid value for BLOB_MOUNTING. Check the function's role and logs, then retry.",
-        PhysicalResourceId: `${LOGICAL_ID}:create-failed`,
+        PhysicalResourceId: `${FAILED_CREATE_ID}:restore=DISABLED`,
         ...ECHOED,
       });
       expect(ecrMock).toHaveReceivedCommandTimes(PutAccountSettingCommand, 1);
@@ -431,22 +495,22 @@ describe.each(IMPLEMENTATIONS)('%s', (_implementation, handler) => {
       [
         'PropertiesVersion is missing',
         { ...RETAIN_PROPS, PropertiesVersion: undefined },
-        'Unsupported PropertiesVersion undefined (expected "1"): the event was written by another version of cdk-ecr-shared-layers. Deploy the stack with the current version.',
+        'Unsupported PropertiesVersion undefined (expected one of "1"): the event was written by another version of cdk-ecr-shared-layers. Deploy the stack with the current version.',
       ],
       [
         'PropertiesVersion is "0" (an older property format)',
         { ...RETAIN_PROPS, PropertiesVersion: '0' },
-        'Unsupported PropertiesVersion "0" (expected "1"): the event was written by another version of cdk-ecr-shared-layers. Deploy the stack with the current version.',
+        'Unsupported PropertiesVersion "0" (expected one of "1"): the event was written by another version of cdk-ecr-shared-layers. Deploy the stack with the current version.',
       ],
     ])('fails when %s', async (_case, props, reason) => {
       // WHEN
       await handler(createEvent(props), CONTEXT);
 
-      // THEN
+      // THEN: the physical id names the setting when the properties name a valid one
       expect(theResponse()).toStrictEqual({
         Status: 'FAILED',
         Reason: reason,
-        PhysicalResourceId: `${LOGICAL_ID}:create-failed`,
+        PhysicalResourceId: props.SettingName ? FAILED_CREATE_ID : `${LOGICAL_ID}:create-failed`,
         ...ECHOED,
       });
       expect(ecrMock).not.toHaveReceivedAnyCommand();
@@ -491,16 +555,16 @@ describe.each(IMPLEMENTATIONS)('%s', (_implementation, handler) => {
       // WHEN
       await handler(createEvent(), CONTEXT);
 
-      // THEN: one answer, no second attempt, and a log line that says what happened
+      // THEN: one answer, no second attempt (a 403 is final), and a log line that says what happened
       expect(theResponse().Status).toBe('SUCCESS');
       expect(console.error).toHaveBeenCalledTimes(1);
-      expect(console.error).toHaveBeenCalledWith('Could not answer CloudFormation: CloudFormation response URL answered HTTP 403');
+      expect(console.error).toHaveBeenCalledWith('Could not answer CloudFormation: the response URL answered HTTP 403 (not retried)');
     });
   });
 
   describe('timeout', () => {
     test.each([
-      ['Create', createEvent(), `${LOGICAL_ID}:create-failed`],
+      ['Create', createEvent(), FAILED_CREATE_ID],
       ['Update', updateEvent({ ...RETAIN_PROPS, SettingValue: 'DISABLED' }, RETAIN_PROPS), PHYSICAL_ID],
     ])('fails when ECR does not answer before the Lambda times out (%s)', async (_type, event, physicalId) => {
       // GIVEN
@@ -511,10 +575,10 @@ describe.each(IMPLEMENTATIONS)('%s', (_implementation, handler) => {
       await handler({ ...event, ResponseURL: cfn.responseUrl() }, SHORT_CONTEXT);
 
       // THEN
-      expect(Date.now() - started).toBeGreaterThanOrEqual(95);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(2095); // 3100 ms left, 1000 ms kept back for the answer
       expect(theResponse()).toStrictEqual({
         Status: 'FAILED',
-        Reason: "Timed out after 100 ms waiting for Amazon ECR. See the function's logs, then retry.",
+        Reason: "Timed out waiting for Amazon ECR. See the function's logs, then retry.",
         PhysicalResourceId: physicalId,
         ...ECHOED,
       });
@@ -527,13 +591,13 @@ describe.each(IMPLEMENTATIONS)('%s', (_implementation, handler) => {
       ecrMock.on(GetAccountSettingCommand).callsFake(neverAnswer);
 
       // WHEN
-      await handler(deleteEvent(RESET_PROPS), SHORT_CONTEXT);
+      await handler(deleteEvent(RESET_PROPS, CREATED_ID), SHORT_CONTEXT);
 
       // THEN
       expect(theResponse()).toStrictEqual({
         Status: 'SUCCESS',
-        Reason: "Timed out after 100 ms waiting for Amazon ECR. See the function's logs; the setting was left as it is.",
-        PhysicalResourceId: PHYSICAL_ID,
+        Reason: "Timed out waiting for Amazon ECR. See the function's logs; the setting was left as it is.",
+        PhysicalResourceId: CREATED_ID,
         ...ECHOED,
       });
       expect(ecrMock).toHaveReceivedCommandTimes(GetAccountSettingCommand, 1);
@@ -550,14 +614,14 @@ describe.each(IMPLEMENTATIONS)('%s', (_implementation, handler) => {
       // THEN
       expect(theResponse()).toMatchObject({
         Status: 'FAILED',
-        Reason: "Timed out after 0 ms waiting for Amazon ECR. See the function's logs, then retry.",
+        Reason: "Timed out waiting for Amazon ECR. See the function's logs, then retry.",
       });
     });
 
     test('answers only once, and waits for that answer, when the timer fires while the answer is on its way', async () => {
-      // GIVEN: ECR answers at once, the response URL only after 300 ms; the timer fires after 100 ms
+      // GIVEN: ECR answers at once, the response URL only after 2500 ms; the timer fires after 2100 ms
       mockSetting('ENABLED');
-      cfn.delayMs = 300;
+      cfn.delayMs = 2500;
 
       // WHEN
       await handler(createEvent(), SHORT_CONTEXT);
@@ -566,7 +630,7 @@ describe.each(IMPLEMENTATIONS)('%s', (_implementation, handler) => {
       // THEN: the handler did not return before CloudFormation had its answer (Lambda freezes on return)
       expect(cfn.answeredAt).toBeDefined();
       expect(returnedAt).toBeGreaterThanOrEqual(cfn.answeredAt!);
-      expect(theResponse()).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: PHYSICAL_ID });
+      expect(theResponse()).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'EcrAccountSetting:BLOB_MOUNTING:found=ENABLED' });
     });
   });
 
@@ -598,7 +662,7 @@ describe.each(IMPLEMENTATIONS)('%s', (_implementation, handler) => {
       expect(httpsRequest).toHaveBeenCalledTimes(1);
       expect((httpsRequest.mock.calls[0][0] as URL).href).toBe(event.ResponseURL);
       expect(httpRequest).toHaveBeenCalledTimes(1); // only the one made by the replacement above
-      expect(theResponse()).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: PHYSICAL_ID });
+      expect(theResponse()).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'EcrAccountSetting:BLOB_MOUNTING:found=ENABLED' });
     });
 
     test('goes over http for an http response URL', async () => {

@@ -4,28 +4,22 @@
  *
  * Runs as INLINE Lambda code (CloudFormation writes it to index.js, CommonJS), so it answers
  * CloudFormation itself over the pre-signed ResponseURL: no cfn-response module, no provider
- * framework, no file asset. It must always answer: success, error, bad properties, and a timer
- * that sends FAILED shortly before the Lambda itself times out.
+ * framework, no file asset. Every event gets exactly one answer before the Lambda's deadline:
+ * success, error, bad properties, a missing or too old runtime SDK, a hung ECR (a timer answers
+ * shortly before the deadline and stops every further call), and a slow or failing ResponseURL
+ * (delivery is retried with backoff and a per-attempt timeout, bounded by the remaining time).
+ *
+ * Delete with `OnDelete: RESET` writes the off value only when this resource turned the setting on
+ * and no other resource of the stack still asks for it (see `remove`).
  */
 import { request as httpRequest } from 'http';
 import { request as httpsRequest } from 'https';
-import { ECRClient, GetAccountSettingCommand, PutAccountSettingCommand } from '@aws-sdk/client-ecr';
-
-/** The version of the resource properties this handler understands. */
-const PROPERTIES_VERSION = '1';
-
-/** What the handler does with the setting when the resource is deleted. */
-export type OnDelete = 'RETAIN' | 'RESET';
-
-/** The resource properties, as written by the `EcrAccountSetting` construct (all strings). */
-export interface AccountSettingProperties {
-  readonly SettingName: string;
-  readonly SettingValue: string;
-  readonly OnDelete: OnDelete;
-  /** The value a Delete writes when OnDelete is RESET. */
-  readonly ResetValue?: string;
-  readonly PropertiesVersion: string;
-}
+import type * as CloudFormationSdk from '@aws-sdk/client-cloudformation';
+import type * as EcrSdk from '@aws-sdk/client-ecr';
+import {
+  ACCOUNT_SETTING_RESOURCE_TYPE, createdPhysicalId, failedCreatePhysicalId, MINIMUM_CLIENT_ECR_VERSION,
+  parsePhysicalId, SUPPORTED_PROPERTIES_VERSIONS,
+} from '../contract';
 
 export interface CloudFormationEvent {
   readonly RequestType: 'Create' | 'Update' | 'Delete';
@@ -54,24 +48,44 @@ export interface CloudFormationResponse {
   readonly Data?: Record<string, string>;
 }
 
-/** Milliseconds before the Lambda timeout at which the timer answers FAILED. */
-const TIMEOUT_MARGIN_MS = 3000;
+/** CloudFormation rejects a response body larger than this, in bytes of the JSON sent. */
+export const MAX_RESPONSE_BYTES = 4096;
 
-/** Physical id marker of a Create that failed: the Delete that follows it must do nothing. */
-const CREATE_FAILED_SUFFIX = ':create-failed';
+/** Attempts per ECR or CloudFormation call (the SDK's standard retry: throttling, 5xx, timeouts). */
+const SDK_MAX_ATTEMPTS = 5;
+/** Longest wait for one ECR or CloudFormation request; shorter when the Lambda has less time. */
+const MAX_SDK_REQUEST_MS = 5000;
+/** Time kept back at the end for the answer: 15 % of the Lambda's time, between these bounds. */
+const MIN_ANSWER_RESERVE_MS = 1000;
+const MAX_ANSWER_RESERVE_MS = 5000;
+/** Delivery of the answer stops this long before the Lambda's deadline. */
+const DELIVERY_SAFETY_MS = 250;
+/** Longest wait for one PUT to the ResponseURL. */
+const MAX_DELIVERY_ATTEMPT_MS = 4000;
 
-const ecr = new ECRClient({
-  // Throttling and 5xx (ServerException) are retried by the SDK's standard retry strategy.
-  maxAttempts: 5,
-  retryMode: 'standard',
-});
-
-/** The physical id: stable per setting name, never containing the value. */
-function physicalIdFor(settingName: string): string {
-  return `EcrAccountSetting:${settingName}`;
+/** The time plan of one invocation, from the Lambda's remaining time. */
+interface Budget {
+  /** The Lambda's deadline (Date.now() scale). */
+  readonly deadline: number;
+  /** When the timer answers if the work has not. */
+  readonly answerBy: number;
+  /** Per-request timeout of SDK calls, so that the SDK's retries happen inside the budget. */
+  readonly requestTimeoutMs: number;
 }
 
-class PropertiesError extends Error {}
+function planBudget(remainingMs: number): Budget {
+  const now = Date.now();
+  const reserve = Math.min(MAX_ANSWER_RESERVE_MS, Math.max(MIN_ANSWER_RESERVE_MS, remainingMs * 0.15));
+  const working = Math.max(0, remainingMs - reserve);
+  return {
+    deadline: now + remainingMs,
+    answerBy: now + working,
+    requestTimeoutMs: Math.max(250, Math.min(MAX_SDK_REQUEST_MS, Math.floor(working / (SDK_MAX_ATTEMPTS + 1)))),
+  };
+}
+
+/** A fault the properties or the runtime cause: its message is the whole reason. */
+class ReasonError extends Error {}
 
 /** The setting as the handler uses it, read from the resource properties. */
 interface Setting {
@@ -81,16 +95,16 @@ interface Setting {
   readonly resetTo?: string;
 }
 
-/** Reads and checks the properties written by the construct; throws a PropertiesError saying what to do. */
+/** Reads and checks the properties written by the construct; throws a ReasonError saying what to do. */
 function parseProperties(props: Record<string, unknown> = {}): Setting {
   const { PropertiesVersion: version, SettingName: name, SettingValue: value, OnDelete: onDelete, ResetValue: resetTo } = props;
-  if (version !== PROPERTIES_VERSION) {
-    throw new PropertiesError(
-      `Unsupported PropertiesVersion ${JSON.stringify(version)} (expected "${PROPERTIES_VERSION}"): the event was written by another version of cdk-ecr-shared-layers. Deploy the stack with the current version.`,
+  if (typeof version !== 'string' || !SUPPORTED_PROPERTIES_VERSIONS.includes(version)) {
+    throw new ReasonError(
+      `Unsupported PropertiesVersion ${JSON.stringify(version)} (expected one of ${SUPPORTED_PROPERTIES_VERSIONS.map((v) => `"${v}"`).join(', ')}): the event was written by another version of cdk-ecr-shared-layers. Deploy the stack with the current version.`,
     );
   }
   if (!name || !value || typeof name !== 'string' || typeof value !== 'string') {
-    throw new PropertiesError('SettingName and SettingValue must be non-empty strings. Define the setting with the EcrAccountSetting construct.');
+    throw new ReasonError('SettingName and SettingValue must be non-empty strings. Define the setting with the EcrAccountSetting construct.');
   }
   if (onDelete === 'RETAIN') {
     return { name, value };
@@ -98,47 +112,7 @@ function parseProperties(props: Record<string, unknown> = {}): Setting {
   if (onDelete === 'RESET' && resetTo && typeof resetTo === 'string') {
     return { name, value, resetTo };
   }
-  throw new PropertiesError(`OnDelete must be "RETAIN", or "RESET" with a ResetValue; got ${JSON.stringify(onDelete)}.`);
-}
-
-async function getSetting(name: string): Promise<string | undefined> {
-  return (await ecr.send(new GetAccountSettingCommand({ name }))).value;
-}
-
-/** Writes `value` unless the setting already has it; returns the value it had. */
-async function ensureSetting(name: string, value: string): Promise<string | undefined> {
-  const previous = await getSetting(name);
-  console.log(`${name}: ${previous} -> ${value}`);
-  if (previous !== value) {
-    await ecr.send(new PutAccountSettingCommand({ name, value }));
-  }
-  return previous;
-}
-
-/** Delete: RETAIN leaves the setting; RESET writes the off value best-effort and never fails. */
-async function remove(event: CloudFormationEvent): Promise<string> {
-  if (event.PhysicalResourceId?.endsWith(CREATE_FAILED_SUFFIX)) {
-    return 'Nothing to delete: the Create failed.';
-  }
-  let setting: Setting;
-  try {
-    setting = parseProperties(event.ResourceProperties);
-  } catch (e) {
-    // Never block a stack deletion: leaving the setting is the safe default.
-    return `Setting left as it is: ${(e as Error).message}`;
-  }
-  const { name, resetTo } = setting;
-  if (!resetTo) {
-    return `${name} left as it is (RETAIN).`;
-  }
-  try {
-    await ensureSetting(name, resetTo);
-    return `${name} reset to ${resetTo}.`;
-  } catch (e) {
-    const message = `Could not reset ${name} to ${resetTo} (${errorText(e)}); left as it is.`;
-    console.error(message);
-    return message;
-  }
+  throw new ReasonError(`OnDelete must be "RETAIN", or "RESET" with a ResetValue; got ${JSON.stringify(onDelete)}.`);
 }
 
 function errorText(e: unknown): string {
@@ -148,10 +122,241 @@ function errorText(e: unknown): string {
   return String(e);
 }
 
-/** Sends the response to CloudFormation's pre-signed URL (https in AWS, http in local tests). */
-function sendResponse(responseUrl: string, response: CloudFormationResponse): Promise<void> {
-  const body = JSON.stringify(response);
-  const url = new URL(responseUrl);
+/** The runtime's `@aws-sdk/client-ecr`, checked for the commands this handler needs. */
+function loadEcrSdk(): typeof EcrSdk {
+  let sdk: typeof EcrSdk;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    sdk = require('@aws-sdk/client-ecr');
+  } catch (e) {
+    throw new ReasonError(
+      `The Lambda runtime has no @aws-sdk/client-ecr (${errorText(e)}); this handler needs ${MINIMUM_CLIENT_ECR_VERSION} or later. Use a Node.js runtime that includes the AWS SDK for JavaScript v3 (the construct deploys nodejs24.x).`,
+    );
+  }
+  if (typeof sdk.GetAccountSettingCommand !== 'function' || typeof sdk.PutAccountSettingCommand !== 'function') {
+    let version = 'of unknown version';
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      version = require('@aws-sdk/client-ecr/package.json').version;
+    } catch {
+      // the version is only for the message
+    }
+    throw new ReasonError(
+      `The Lambda runtime's @aws-sdk/client-ecr ${version} has no GetAccountSettingCommand or PutAccountSettingCommand; this handler needs ${MINIMUM_CLIENT_ECR_VERSION} or later. Use a newer Node.js runtime (the construct deploys nodejs24.x).`,
+    );
+  }
+  return sdk;
+}
+
+/** What the work did so far, read by the answer of a failed Create. */
+interface Progress {
+  /** The value found before a write; undefined until read. */
+  found?: string;
+  /** A PutAccountSetting was started: it may land even if the answer is FAILED. */
+  wrote: boolean;
+}
+
+/** ECR calls of one invocation: per-request timeouts, the SDK's retry, and no call after the answer. */
+class Ecr {
+  private readonly client: EcrSdk.ECRClient;
+
+  constructor(private readonly sdk: typeof EcrSdk, budget: Budget, private readonly signal: AbortSignal) {
+    this.client = new sdk.ECRClient({
+      maxAttempts: SDK_MAX_ATTEMPTS,
+      retryMode: 'standard',
+      requestHandler: { requestTimeout: budget.requestTimeoutMs, connectionTimeout: budget.requestTimeoutMs },
+    });
+  }
+
+  public async get(name: string): Promise<string | undefined> {
+    this.checkTime();
+    return (await this.client.send(new this.sdk.GetAccountSettingCommand({ name }), { abortSignal: this.signal })).value;
+  }
+
+  public async put(name: string, value: string): Promise<void> {
+    this.checkTime();
+    await this.client.send(new this.sdk.PutAccountSettingCommand({ name, value }), { abortSignal: this.signal });
+  }
+
+  /** Writes `value` unless the setting already has it; returns the value it had. */
+  public async ensure(name: string, value: string, progress?: Progress): Promise<string | undefined> {
+    const found = await this.get(name);
+    if (progress) {
+      progress.found = found;
+    }
+    console.log(`${name}: ${found} -> ${value}`);
+    if (found !== value) {
+      if (progress) {
+        progress.wrote = true;
+      }
+      await this.put(name, value);
+    }
+    return found;
+  }
+
+  private checkTime(): void {
+    if (this.signal.aborted) {
+      throw new ReasonError('The answer was already sent; no further call is made.');
+    }
+  }
+}
+
+/**
+ * Another live `Custom::EcrAccountSetting` of the stack that asks for the same setting (a construct
+ * moved or renamed: CloudFormation creates the new resource, then deletes the old one in its
+ * cleanup phase). Returns its logical id.
+ */
+async function otherResourceAskingFor(event: CloudFormationEvent, name: string, budget: Budget, signal: AbortSignal): Promise<string | undefined> {
+  let sdk: typeof CloudFormationSdk;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    sdk = require('@aws-sdk/client-cloudformation');
+  } catch (e) {
+    throw new ReasonError(`the Lambda runtime has no @aws-sdk/client-cloudformation (${errorText(e)})`);
+  }
+  const client = new sdk.CloudFormationClient({
+    maxAttempts: SDK_MAX_ATTEMPTS,
+    retryMode: 'standard',
+    requestHandler: { requestTimeout: budget.requestTimeoutMs, connectionTimeout: budget.requestTimeoutMs },
+  });
+  for await (const page of sdk.paginateListStackResources({ client }, { StackName: event.StackId }, { abortSignal: signal })) {
+    for (const resource of page.StackResourceSummaries ?? []) {
+      const status = resource.ResourceStatus ?? '';
+      if (resource.ResourceType === ACCOUNT_SETTING_RESOURCE_TYPE
+        && resource.LogicalResourceId !== event.LogicalResourceId
+        && !status.startsWith('DELETE_') && status !== 'CREATE_FAILED') {
+        const id = parsePhysicalId(resource.PhysicalResourceId);
+        if (id.settingName === name && !id.createFailed) {
+          return resource.LogicalResourceId;
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Delete. Never fails: a setting that cannot be reset is left as it is, and the reason says why.
+ * - after a failed Create that had started a write: puts back the value the Create found;
+ * - RETAIN: no call;
+ * - RESET: writes the off value only when (1) the setting was off (or unset) before this resource
+ *   first applied its value, and (2) no other resource of the stack asks for the same setting.
+ */
+async function remove(event: CloudFormationEvent, budget: Budget, signal: AbortSignal): Promise<string> {
+  const id = parsePhysicalId(event.PhysicalResourceId);
+  if (id.createFailed) {
+    if (!id.settingName || !id.restore) {
+      return 'Nothing to delete: the Create failed before writing.';
+    }
+    // The failed Create had started a write, which may have landed after its FAILED answer.
+    const found = await new Ecr(loadEcrSdk(), budget, signal).ensure(id.settingName, id.restore);
+    return found === id.restore
+      ? `Nothing to delete: the Create failed and ${id.settingName} is ${id.restore}, as the Create found it.`
+      : `The Create failed after writing: ${id.settingName} put back to ${id.restore}, as the Create found it.`;
+  }
+  let setting: Setting;
+  try {
+    setting = parseProperties(event.ResourceProperties);
+  } catch (e) {
+    return `Setting left as it is: ${(e as Error).message}`;
+  }
+  const { name, value, resetTo } = setting;
+  if (!resetTo) {
+    return `${name} left as it is (RETAIN).`;
+  }
+  if (id.found && id.found !== resetTo) {
+    return `${name} left as it is: it was already ${id.found} before this resource applied ${value}, so something else may rely on it.`;
+  }
+  const other = await otherResourceAskingFor(event, name, budget, signal);
+  if (other) {
+    return `${name} left as it is: ${other} in the same stack still asks for it.`;
+  }
+  await new Ecr(loadEcrSdk(), budget, signal).ensure(name, resetTo);
+  return `${name} reset to ${resetTo}.`;
+}
+
+interface Result {
+  readonly physicalId: string;
+  readonly reason: string;
+  readonly data?: Record<string, string>;
+}
+
+/** Create and Update: read, then write only when the value differs. */
+async function apply(event: CloudFormationEvent, budget: Budget, signal: AbortSignal, progress: Progress): Promise<Result> {
+  const { name, value } = parseProperties(event.ResourceProperties);
+  const found = await new Ecr(loadEcrSdk(), budget, signal).ensure(name, value, progress);
+  const current = parsePhysicalId(event.PhysicalResourceId);
+  // An Update that keeps the name keeps the physical id (with the value found at Create): a new
+  // physical id would make CloudFormation delete the old one.
+  const physicalId = event.RequestType === 'Update' && current.settingName === name && !current.createFailed
+    ? event.PhysicalResourceId!
+    : createdPhysicalId(name, found);
+  return { physicalId, reason: `${name} is ${value}.`, data: { PreviousValue: found ?? '', Value: value } };
+}
+
+async function processEvent(event: CloudFormationEvent, budget: Budget, signal: AbortSignal, progress: Progress): Promise<Result> {
+  switch (event.RequestType) {
+    case 'Delete':
+      try {
+        return { physicalId: event.PhysicalResourceId!, reason: await remove(event, budget, signal) };
+      } catch (e) {
+        // Never block a stack operation on a Delete: leaving the setting is the safe default.
+        const reason = `Setting left as it is: ${e instanceof ReasonError ? e.message : errorText(e)}.`;
+        console.error(reason);
+        return { physicalId: event.PhysicalResourceId!, reason };
+      }
+    case 'Create':
+    case 'Update':
+      return apply(event, budget, signal, progress);
+    default:
+      throw new ReasonError(`Unknown RequestType ${JSON.stringify(event.RequestType)}.`);
+  }
+}
+
+/** The physical id of a FAILED answer. */
+function failedPhysicalId(event: CloudFormationEvent, progress: Progress): string {
+  if (event.RequestType !== 'Create') {
+    // A failed Update keeps its id (it is then rolled back by another Update, not deleted).
+    return event.PhysicalResourceId ?? failedCreatePhysicalId(undefined, event.LogicalResourceId);
+  }
+  const name = event.ResourceProperties?.SettingName;
+  const settingName = typeof name === 'string' && /^[A-Z0-9_]{1,64}$/.test(name) ? name : undefined;
+  return failedCreatePhysicalId(settingName, event.LogicalResourceId, progress.wrote ? progress.found ?? '' : undefined);
+}
+
+/**
+ * The JSON body of a response, at most MAX_RESPONSE_BYTES bytes: the Reason is shortened (by
+ * whole characters, measured in bytes of the JSON as sent) when the whole would be larger.
+ */
+export function responseBody(response: CloudFormationResponse): string {
+  const whole = JSON.stringify(response);
+  if (Buffer.byteLength(whole) <= MAX_RESPONSE_BYTES) {
+    return whole;
+  }
+  const suffix = ' [truncated: see the function logs]';
+  const characters = Array.from(response.Reason);
+  const fits = (n: number) => Buffer.byteLength(JSON.stringify({ ...response, Reason: characters.slice(0, n).join('') + suffix })) <= MAX_RESPONSE_BYTES;
+  if (!fits(0)) {
+    return JSON.stringify({ ...response, Reason: 'Reason too long: see the function logs.', Data: undefined });
+  }
+  let low = 0;
+  let high = characters.length;
+  while (low < high) {
+    const middle = Math.ceil((low + high) / 2);
+    if (fits(middle)) {
+      low = middle;
+    } else {
+      high = middle - 1;
+    }
+  }
+  return JSON.stringify({ ...response, Reason: characters.slice(0, low).join('') + suffix });
+}
+
+/** A ResponseURL answer that retrying cannot change (a 4xx other than throttling). */
+class FinalDeliveryError extends Error {}
+
+/** One PUT of the body to the pre-signed URL (https in AWS, http in local tests); resolves with the HTTP status. */
+function putOnce(url: URL, body: string, timeoutMs: number): Promise<number> {
   const send = url.protocol === 'http:' ? httpRequest : httpsRequest;
   return new Promise((resolve, reject) => {
     const request = send(url, {
@@ -159,79 +364,101 @@ function sendResponse(responseUrl: string, response: CloudFormationResponse): Pr
       headers: { 'content-type': '', 'content-length': Buffer.byteLength(body) },
     }, (res) => {
       res.resume();
-      res.on('end', () => {
-        if (res.statusCode !== undefined && res.statusCode >= 300) {
-          reject(new Error(`CloudFormation response URL answered HTTP ${res.statusCode}`));
-        } else {
-          resolve();
-        }
-      });
+      res.on('end', () => resolve(res.statusCode ?? 0));
+      res.on('error', reject);
     });
+    const timer = setTimeout(() => request.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+    request.on('close', () => clearTimeout(timer));
     request.on('error', reject);
     request.end(body);
   });
 }
 
-async function processEvent(event: CloudFormationEvent): Promise<{ physicalId: string; reason: string; data?: Record<string, string> }> {
-  if (event.RequestType === 'Delete') {
-    return { physicalId: event.PhysicalResourceId!, reason: await remove(event) };
-  }
-  if (event.RequestType !== 'Create' && event.RequestType !== 'Update') {
-    throw new PropertiesError(`Unknown RequestType ${JSON.stringify(event.RequestType)}.`);
-  }
-  const { name, value } = parseProperties(event.ResourceProperties);
-  const previous = await ensureSetting(name, value);
-  return { physicalId: physicalIdFor(name), reason: `${name} is ${value}.`, data: { PreviousValue: previous ?? '', Value: value } };
-}
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-function failedPhysicalId(event: CloudFormationEvent): string {
-  if (event.RequestType === 'Create') {
-    return `${event.LogicalResourceId}${CREATE_FAILED_SUFFIX}`;
+/**
+ * Delivers the answer: retried on network errors, timeouts, 5xx, 408 and 429, with backoff and a
+ * per-attempt timeout, until `deliverBy`. A 4xx other than those is final.
+ */
+async function deliver(responseUrl: string, body: string, deliverBy: number): Promise<void> {
+  const url = new URL(responseUrl);
+  let last = 'no attempt';
+  for (let attempt = 1; ; attempt++) {
+    const left = deliverBy - Date.now();
+    if (left <= 0) {
+      throw new Error(`gave up after ${attempt - 1} attempt(s) at the Lambda's deadline; last: ${last}`);
+    }
+    try {
+      const status = await putOnce(url, body, Math.min(MAX_DELIVERY_ATTEMPT_MS, left));
+      if (status >= 200 && status < 300) {
+        return;
+      }
+      last = `HTTP ${status}`;
+      if (status >= 400 && status < 500 && status !== 408 && status !== 429) {
+        throw new FinalDeliveryError(`the response URL answered HTTP ${status} (not retried)`);
+      }
+    } catch (e) {
+      if (e instanceof FinalDeliveryError) {
+        throw e;
+      }
+      last = errorText(e);
+    }
+    console.error(`Answer attempt ${attempt} failed (${last}); retrying.`);
+    await sleep(Math.min(2000, 200 * 2 ** (attempt - 1), Math.max(0, deliverBy - Date.now())));
   }
-  // A failed Update or Delete keeps the id it had (an Update is then rolled back, not deleted).
-  return event.PhysicalResourceId ?? `${event.LogicalResourceId}${CREATE_FAILED_SUFFIX}`;
 }
 
 export async function handler(event: CloudFormationEvent, context: LambdaContext): Promise<void> {
   console.log(JSON.stringify({ ...event, ResponseURL: '(redacted)' }));
+  const budget = planBudget(context.getRemainingTimeInMillis());
+  // Aborted when the answer is sent: in-flight SDK calls stop and no further call starts.
+  const stop = new AbortController();
+  const progress: Progress = { wrote: false };
+
   // The one answer. A second call (the timer while the work's answer is on its way, or the other way
   // round) sends nothing and waits for the first to be delivered: Lambda freezes once the handler returns.
   // Never rejects: an answer that cannot be delivered is logged.
   let answering: Promise<void> | undefined;
-  const answer = (status: 'SUCCESS' | 'FAILED', physicalId: string, reason: string, data?: Record<string, string>) =>
-    answering ??= sendResponse(event.ResponseURL, {
-      Status: status,
-      Reason: reason.slice(0, 3000),
-      PhysicalResourceId: physicalId,
-      StackId: event.StackId,
-      RequestId: event.RequestId,
-      LogicalResourceId: event.LogicalResourceId,
-      NoEcho: false,
-      Data: data,
-    }).catch((e) => console.error(`Could not answer CloudFormation: ${errorText(e)}`));
+  const answer = (status: 'SUCCESS' | 'FAILED', physicalId: string, reason: string, data?: Record<string, string>) => {
+    if (!answering) {
+      stop.abort();
+      const body = responseBody({
+        Status: status,
+        Reason: reason,
+        PhysicalResourceId: physicalId,
+        StackId: event.StackId,
+        RequestId: event.RequestId,
+        LogicalResourceId: event.LogicalResourceId,
+        NoEcho: false,
+        Data: data,
+      });
+      answering = deliver(event.ResponseURL, body, budget.deadline - DELIVERY_SAFETY_MS)
+        .catch((e) => console.error(`Could not answer CloudFormation: ${errorText(e)}`));
+    }
+    return answering;
+  };
 
   let timer: NodeJS.Timeout | undefined;
-  const wait = Math.max(0, context.getRemainingTimeInMillis() - TIMEOUT_MARGIN_MS);
   const timeout = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, wait);
+    timer = setTimeout(resolve, Math.max(0, budget.answerBy - Date.now()));
   }).then(() => {
-    const reason = `Timed out after ${wait} ms waiting for Amazon ECR. See the function's logs`;
+    const reason = 'Timed out waiting for Amazon ECR. See the function\'s logs';
     // A Delete never fails: the setting is left as it is.
     return event.RequestType === 'Delete'
       ? answer('SUCCESS', event.PhysicalResourceId!, `${reason}; the setting was left as it is.`)
-      : answer('FAILED', failedPhysicalId(event), `${reason}, then retry.`);
+      : answer('FAILED', failedPhysicalId(event, progress), `${reason}, then retry.`);
   });
 
   const work = (async () => {
     try {
-      const result = await processEvent(event);
+      const result = await processEvent(event, budget, stop.signal, progress);
       await answer('SUCCESS', result.physicalId, result.reason, result.data);
     } catch (e) {
-      const reason = e instanceof PropertiesError
+      const reason = e instanceof ReasonError
         ? e.message
         : `${event.RequestType} failed: ${errorText(e)}. Check the function's role and logs, then retry.`;
       console.error(reason);
-      await answer('FAILED', failedPhysicalId(event), reason);
+      await answer('FAILED', failedPhysicalId(event, progress), reason);
     }
   })();
 
