@@ -6,6 +6,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { AccountSettingName, EcrAccountSetting } from '../../src';
+import { ACCOUNT_SETTING_RESOURCE_TYPE, AccountSettingProperties, PROPERTIES_VERSION } from '../../src/account-settings/contract';
 import { ACCOUNT_SETTING_HANDLER_CODE } from '../../src/account-settings/handler-code.generated';
 
 const ENV = { account: '111111111111', region: 'us-east-1' };
@@ -61,7 +62,7 @@ describe('EcrAccountSetting', () => {
     Template.fromStack(stack).hasResourceProperties('Custom::EcrAccountSetting', { SettingName: name, SettingValue: value });
   });
 
-  test('one provider per stack, however many settings; its role may only touch the settings in use', () => {
+  test('one provider per stack, however many settings; its role may only touch the settings in use and the resettable ones', () => {
     // GIVEN / WHEN
     const stack = stackWith(['BLOB_MOUNTING', 'ENABLED'], ['REGISTRY_POLICY_SCOPE', 'V2']);
 
@@ -83,6 +84,12 @@ describe('EcrAccountSetting', () => {
             Condition: { StringEquals: { 'ecr:AccountSetting': ['BLOB_MOUNTING', 'REGISTRY_POLICY_SCOPE'] } },
           },
           {
+            Sid: 'ReadOwnStackResources',
+            Effect: 'Allow',
+            Action: 'cloudformation:ListStackResources',
+            Resource: { Ref: 'AWS::StackId' },
+          },
+          {
             Sid: 'Logs',
             Effect: 'Allow',
             Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
@@ -98,6 +105,63 @@ describe('EcrAccountSetting', () => {
       ManagedPolicyArns: Match.absent(),
     });
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
+  });
+
+  describe('the rights a Delete needs survive the template that removed its resource', () => {
+    // CloudFormation updates the role policy to the NEW template before it deletes removed resources
+    // (cleanup phase): the policy of the next version must still allow the Delete of the removed one.
+    const policySettings = (stack: Stack): string[] => {
+      const policies = Template.fromStack(stack).findResources('AWS::IAM::Policy');
+      const statement = Object.values(policies)[0].Properties.PolicyDocument.Statement.find((s: { Sid: string }) => s.Sid === 'EcrAccountSettings');
+      return [statement.Condition.StringEquals['ecr:AccountSetting']].flat();
+    };
+
+    test('removing BLOB_MOUNTING (DESTROY) from a stack that keeps REGISTRY_POLICY_SCOPE keeps the right to reset it', () => {
+      // GIVEN: version 1 of the stack
+      const v1 = new Stack(new App(), 'Stack', { env: ENV });
+      EcrAccountSetting.blobMounting(v1, 'BlobMounting', { removalPolicy: RemovalPolicy.DESTROY });
+      EcrAccountSetting.registryPolicyScopeV2(v1, 'PolicyScope');
+
+      // WHEN: version 2 drops blob mounting
+      const v2 = new Stack(new App(), 'Stack', { env: ENV });
+      EcrAccountSetting.registryPolicyScopeV2(v2, 'PolicyScope');
+
+      // THEN
+      expect(policySettings(v1)).toEqual(['BLOB_MOUNTING', 'REGISTRY_POLICY_SCOPE']);
+      expect(policySettings(v2)).toEqual(['BLOB_MOUNTING', 'REGISTRY_POLICY_SCOPE']);
+      Template.fromStack(v2).resourceCountIs('Custom::EcrAccountSetting', 1);
+    });
+
+    test('changing the setting name of a construct keeps the right to reset the old setting', () => {
+      // GIVEN
+      const v1 = new Stack(new App(), 'Stack', { env: ENV });
+      new EcrAccountSetting(v1, 'Setting', { name: 'BLOB_MOUNTING', value: 'ENABLED', removalPolicy: RemovalPolicy.DESTROY });
+
+      // WHEN
+      const v2 = new Stack(new App(), 'Stack', { env: ENV });
+      new EcrAccountSetting(v2, 'Setting', { name: 'BASIC_SCAN_TYPE_VERSION', value: 'AWS_NATIVE' });
+
+      // THEN
+      expect(policySettings(v2)).toEqual(['BASIC_SCAN_TYPE_VERSION', 'BLOB_MOUNTING']);
+    });
+  });
+
+  test('the properties follow the contract the handler reads', () => {
+    // GIVEN
+    const stack = new Stack(new App(), 'Stack', { env: ENV });
+
+    // WHEN
+    EcrAccountSetting.blobMounting(stack, 'BlobMounting', { removalPolicy: RemovalPolicy.DESTROY });
+
+    // THEN
+    const [resource] = Object.values(Template.fromStack(stack).findResources(ACCOUNT_SETTING_RESOURCE_TYPE));
+    const { ServiceToken, ServiceTimeout, ...properties } = resource.Properties;
+    expect(ServiceToken).toBeDefined();
+    expect(ServiceTimeout).toBe('300');
+    const expected: AccountSettingProperties = {
+      SettingName: 'BLOB_MOUNTING', SettingValue: 'ENABLED', OnDelete: 'RESET', ResetValue: 'DISABLED', PropertiesVersion: PROPERTIES_VERSION,
+    };
+    expect(properties).toStrictEqual(expected);
   });
 
   test('the handler is inline code (ZipFile), the bundled handler, on a current Node.js runtime', () => {

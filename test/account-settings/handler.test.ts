@@ -1,5 +1,6 @@
 import http from 'http';
 import https from 'https';
+import { CloudFormationClient, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
 import {
   ECRClient,
   GetAccountSettingCommand,
@@ -7,7 +8,6 @@ import {
   PutAccountSettingCommand,
   ServerException,
 } from '@aws-sdk/client-ecr';
-import { CloudFormationClient, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { CloudFormationEvent, CloudFormationResponse, handler as sourceHandler } from '../../src/account-settings/handler';

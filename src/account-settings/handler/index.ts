@@ -84,6 +84,15 @@ function planBudget(remainingMs: number): Budget {
   };
 }
 
+/**
+ * Per-request timeouts of SDK calls. Newer SDKs only warn when a request exceeds `requestTimeout`
+ * unless `throwOnRequestTimeout` is set (older ones throw and ignore the flag); a thrown
+ * TimeoutError is then retried by the SDK's standard retry strategy, inside the budget.
+ */
+function sdkRequestOptions(budget: Budget) {
+  return { requestTimeout: budget.requestTimeoutMs, connectionTimeout: budget.requestTimeoutMs, throwOnRequestTimeout: true };
+}
+
 /** A fault the properties or the runtime cause: its message is the whole reason. */
 class ReasonError extends Error {}
 
@@ -117,7 +126,9 @@ function parseProperties(props: Record<string, unknown> = {}): Setting {
 
 function errorText(e: unknown): string {
   if (e instanceof Error) {
-    return e.name && e.name !== 'Error' ? `${e.name}: ${e.message}` : e.message;
+    // The first line only: a module-not-found message goes on with the require stack.
+    const message = e.message.split('\n')[0];
+    return e.name && e.name !== 'Error' ? `${e.name}: ${message}` : message;
   }
   return String(e);
 }
@@ -164,7 +175,7 @@ class Ecr {
     this.client = new sdk.ECRClient({
       maxAttempts: SDK_MAX_ATTEMPTS,
       retryMode: 'standard',
-      requestHandler: { requestTimeout: budget.requestTimeoutMs, connectionTimeout: budget.requestTimeoutMs },
+      requestHandler: sdkRequestOptions(budget),
     });
   }
 
@@ -217,7 +228,7 @@ async function otherResourceAskingFor(event: CloudFormationEvent, name: string, 
   const client = new sdk.CloudFormationClient({
     maxAttempts: SDK_MAX_ATTEMPTS,
     retryMode: 'standard',
-    requestHandler: { requestTimeout: budget.requestTimeoutMs, connectionTimeout: budget.requestTimeoutMs },
+    requestHandler: sdkRequestOptions(budget),
   });
   for await (const page of sdk.paginateListStackResources({ client }, { StackName: event.StackId }, { abortSignal: signal })) {
     for (const resource of page.StackResourceSummaries ?? []) {
