@@ -124,6 +124,13 @@ class PlayedStack {
     this.ecr.allowedSettings = version.allowed;
   }
 
+  /** A resource an earlier library version created (its physical id and properties). */
+  public existing(logicalId: string, physicalId: string, props: Record<string, unknown>): void {
+    this.cloudFormation.resources.push({ logicalId, physicalId, type: 'Custom::EcrAccountSetting', status: 'CREATE_COMPLETE' });
+    this.physicalIds.set(logicalId, physicalId);
+    this.properties.set(logicalId, props);
+  }
+
   public async create(logicalId: string, props: Record<string, unknown>, options: StepOptions = {}): Promise<Answer> {
     const answer = await this.send({ RequestType: 'Create', LogicalResourceId: logicalId, ResourceProperties: props }, options);
     this.cloudFormation.resources.push({
@@ -420,6 +427,20 @@ const ROWS: Row[] = [
     ],
     ecrCalls: ['Get BLOB_MOUNTING', 'Put BLOB_MOUNTING=ENABLED', 'Get BLOB_MOUNTING', 'Put BLOB_MOUNTING=DISABLED', 'Get BLOB_MOUNTING'],
     after: { BLOB_MOUNTING: 'ENABLED' },
+  },
+  {
+    name: 'upgrade from 0.x (physical id without the value found), then stack delete (DESTROY)',
+    expected: 'the Update keeps the old physical id (no Delete of it); the Delete resets as 0.x did',
+    before: { BLOB_MOUNTING: 'ENABLED' },
+    play: async (s) => {
+      s.existing(BLOB_ID, 'EcrAccountSetting:BLOB_MOUNTING', BLOB_RETAIN_PROPS);
+      await s.update(BLOB_ID, BLOB_DESTROY_PROPS);
+      await s.cleanup();
+      await s.delete(BLOB_ID);
+    },
+    answers: [['SUCCESS', 'EcrAccountSetting:BLOB_MOUNTING'], ['SUCCESS', 'EcrAccountSetting:BLOB_MOUNTING', 'BLOB_MOUNTING reset to DISABLED.']],
+    ecrCalls: ['Get BLOB_MOUNTING', 'Get BLOB_MOUNTING', 'Put BLOB_MOUNTING=DISABLED'],
+    after: { BLOB_MOUNTING: 'DISABLED' },
   },
   {
     name: 'stack delete, RETAIN',
