@@ -108,7 +108,11 @@ export function parseCommand(argv: readonly string[]): ParsedCommand {
     if (missing) {
       throw new UsageError(`${missing[1]} needs a value.`);
     }
-    throw new UsageError(message.replace(/\.$/, '') + '.');
+    const ambiguous = /Option '(?:-\w, )?(--[\w-]+)' argument is ambiguous/.exec(message);
+    if (ambiguous) {
+      throw new UsageError(`${ambiguous[1]} got a value that starts with '-': write it as ${ambiguous[1]}=VALUE.`);
+    }
+    throw new UsageError(message.replace(/^TypeError \[\w+\]: /, '').replace(/\.$/, '') + '.');
   }
   const { values, positionals } = parsed;
   if (values.help) {

@@ -103,6 +103,11 @@ async function defaultRegion(options: AuditOptions): Promise<string> {
   }
 }
 
+/** Settings every client of the audit shares: the SDK's adaptive retry (throttling backs off), the endpoint, the profile. */
+export function clientSettings(options: Pick<AuditOptions, 'endpointUrl' | 'profile'>) {
+  return { endpoint: options.endpointUrl, retryMode: 'adaptive' as const, profile: options.profile };
+}
+
 interface Target {
   readonly account?: string;
   readonly region: string;
@@ -112,9 +117,8 @@ interface Target {
 /** Reads every registry the options name and computes the report. Faults become UNKNOWN parts or `errors`. */
 export async function audit(options: AuditOptions = {}): Promise<AuditReport> {
   const regions = options.regions && options.regions.length > 0 ? [...options.regions] : [await defaultRegion(options)];
-  const endpoint = options.endpointUrl;
   const base = options.profile ? fromIni({ profile: options.profile }) : undefined;
-  const common = { endpoint, retryMode: 'adaptive' as const, profile: options.profile };
+  const common = clientSettings(options);
   const errors: AuditError[] = [];
   const global = globalRegion(regions);
 
