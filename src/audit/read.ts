@@ -111,7 +111,7 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 
 async function readRepository(
   client: ECRClient, name: string, encryption: Encryption, pullThroughCache: boolean,
-  blobSizes: Map<string, number>, counter: Counter,
+  blobSizes: Map<string, number>, interned: Map<string, string>, counter: Counter,
 ): Promise<RepositoryModel> {
   const digests = new Set<string>();
   let images = 0;
@@ -170,10 +170,14 @@ async function readRepository(
           if (!blob.digest || typeof blob.size !== 'number') {
             continue;
           }
-          if (!blobSizes.has(blob.digest)) {
-            blobSizes.set(blob.digest, blob.size);
+          // One string per distinct digest in the registry: repositories' sets share it.
+          let canonical = interned.get(blob.digest);
+          if (canonical === undefined) {
+            canonical = blob.digest;
+            interned.set(canonical, canonical);
+            blobSizes.set(canonical, blob.size);
           }
-          blobs.add(blob.digest);
+          blobs.add(canonical);
         }
         for (const child of parsed.children) {
           if (!fetched.has(child) && !children.includes(child)) {
@@ -241,6 +245,7 @@ export async function readRegistry(options: ReadRegistryOptions): Promise<Regist
   });
 
   const blobSizes = new Map<string, number>();
+  const interned = new Map<string, string>();
   const prefixes = pullThroughCacheRules.state === 'KNOWN' ? pullThroughCacheRules.value.map((r) => r.prefix) : [];
   const repositories = await attempt(async () => {
     const listed: Array<{ name: string; encryption: Encryption }> = [];
@@ -256,7 +261,7 @@ export async function readRegistry(options: ReadRegistryOptions): Promise<Regist
     return mapLimit(listed, options.repositoryConcurrency ?? 4, (repo) => readRepository(
       client, repo.name, repo.encryption,
       prefixes.some((prefix) => prefix !== '' && (repo.name === prefix || repo.name.startsWith(`${prefix}/`))),
-      blobSizes, counter,
+      blobSizes, interned, counter,
     ));
   });
 
