@@ -1,3 +1,6 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -6,9 +9,20 @@ import { DEFAULT_AUDIT_ROLE_NAME } from '../../src/audit';
 
 const ENV = { account: '222222222222', region: 'eu-west-1' };
 
+// Every synthesis writes its assembly in a directory this file removes: nothing is left in the temp directory.
+const outdirs: string[] = [];
+afterEach(() => {
+  outdirs.splice(0).forEach((dir) => fs.rmSync(dir, { recursive: true, force: true }));
+});
+function newApp(): App {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'audit-role-'));
+  outdirs.push(outdir);
+  return new App({ outdir });
+}
+
 test('a role with the name the audit assumes by default, trusted by the auditing account', () => {
   // GIVEN
-  const stack = new Stack(new App(), 'Stack', { env: ENV });
+  const stack = new Stack(newApp(), 'Stack', { env: ENV });
 
   // WHEN
   const audit = new RegistryAuditRole(stack, 'Audit', { trustedAccount: '111111111111' });
@@ -25,7 +39,7 @@ test('a role with the name the audit assumes by default, trusted by the auditing
 });
 
 test('least privilege: only the Describe/Get calls the audit makes; GetAccountSetting scoped to BLOB_MOUNTING', () => {
-  const stack = new Stack(new App(), 'Stack', { env: ENV });
+  const stack = new Stack(newApp(), 'Stack', { env: ENV });
 
   new RegistryAuditRole(stack, 'Audit', { trustedAccount: '111111111111', roleName: 'platform-audit' });
 
@@ -67,7 +81,7 @@ test('least privilege: only the Describe/Get calls the audit makes; GetAccountSe
 });
 
 test('cdk-nag AwsSolutions: no unacknowledged findings', () => {
-  const app = new App();
+  const app = newApp();
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   const stack = new Stack(app, 'Stack', { env: ENV });
   new RegistryAuditRole(stack, 'Audit', { trustedAccount: '111111111111' });
@@ -80,14 +94,14 @@ describe('fails at construction', () => {
     [{ trustedAccount: '1111' }, /trustedAccount must be an AWS account id of 12 digits, got "1111".*\[cdk-ecr-shared-layers:audit-role-trusted-account\]/],
     [{ trustedAccount: '111111111111', roleName: 'has space' }, /roleName must be 1-64 characters .* got "has space".*\[cdk-ecr-shared-layers:audit-role-name\]/],
   ])('fails when given %j', (props, error) => {
-    const stack = new Stack(new App(), 'Stack', { env: ENV });
+    const stack = new Stack(newApp(), 'Stack', { env: ENV });
 
     expect(() => new RegistryAuditRole(stack, 'Audit', props)).toThrow(error);
   });
 });
 
 test('cdk-nag AwsSolutions: clean in an environment-agnostic stack too', () => {
-  const app = new App();
+  const app = newApp();
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   const stack = new Stack(app, 'Stack');
   new RegistryAuditRole(stack, 'Audit', { trustedAccount: '111111111111' });
