@@ -31,7 +31,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   devDeps: [
     '@aws-sdk/client-ecr@3.1169.0',
+    // The account-setting handler's Delete reads its stack (the Lambda runtime provides the client).
     '@aws-sdk/client-cloudformation@3.1169.0',
+    // The audit CLI's clients: bundled into lib/audit/ by bundle:audit, never runtime dependencies.
+    '@aws-sdk/client-sts@3.1169.0',
+    '@aws-sdk/client-organizations@3.1169.0',
+    '@aws-sdk/credential-providers@3.1169.0',
     'aws-sdk-client-mock@4.1.0',
     'aws-sdk-client-mock-jest@4.1.0',
     'cdk-nag@3.0.2',
@@ -59,7 +64,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
 
   // The Lambda handler is bundled into an inline string (see bundle:handler); jsii never compiles it.
-  excludeTypescript: ['src/**/handler/**'],
+  // The audit CLI (src/audit/) is bundled with its AWS SDK clients into lib/audit/ (see bundle:audit);
+  // it is not part of the construct library's jsii surface.
+  excludeTypescript: ['src/**/handler/**', 'src/audit/**'],
   tsconfigDevFile: 'tsconfig.dev.json',
   // The handler is not a projen `*.lambda.ts` (that would be a file asset).
   lambdaAutoDiscover: false,
@@ -91,7 +98,7 @@ project.tsconfigDev.addInclude('.projenrc.ts');
 
 // The handler's only dependency, @aws-sdk/client-ecr, is provided by the Lambda runtime (a dev dependency here).
 project.eslint?.addOverride({
-  files: ['src/**/handler/**'],
+  files: ['src/**/handler/**', 'src/audit/**'],
   rules: { 'import/no-extraneous-dependencies': 'off' },
 });
 
@@ -115,6 +122,17 @@ const bundleHandler = project.addTask('bundle:handler', {
 project.preCompileTask.spawn(bundleHandler);
 // The tests use the generated module too: keep it fresh before they run.
 project.testTask.prependSpawn(bundleHandler);
+
+// The audit CLI: src/audit/ bundled by esbuild with every AWS SDK client it uses (minified) into
+// lib/audit/index.js (the typed `audit()` function, with its .d.ts) and lib/audit/cli.js (the bin).
+// CDK apps that install the library get no AWS SDK dependency; the tests run the bundled bin.
+const bundleAudit = project.addTask('bundle:audit', {
+  description: 'Bundle the audit CLI and its AWS SDK clients into lib/audit/ (bin: cdk-ecr-shared-layers)',
+  exec: 'ts-node --project tsconfig.dev.json build-tools/bundle-audit.ts',
+});
+project.postCompileTask.prependSpawn(bundleAudit);
+project.testTask.prependSpawn(bundleAudit);
+project.addBins({ 'cdk-ecr-shared-layers': 'lib/audit/cli.js' });
 
 // The example apps in examples/, each synthesized with the aws-cdk CLI (no credentials needed).
 const EXAMPLES = ['platform-registry', 'minimal', 'cross-account-replication', 'organization-baseline'];
@@ -141,6 +159,25 @@ project.addTask('bench', {
   description: 'Run the benchmark and write bench/RESULTS.md (pass --quick for a smoke run)',
   exec: 'ts-node --project tsconfig.dev.json bench/run.ts',
   receiveArgs: true,
+});
+
+// The audit's benchmark: API calls against the floor, memory against distinct blobs, wall time against
+// the naive loop, and a simulated fleet. Writes bench/AUDIT-RESULTS.md; does not run the synthesis benchmark.
+project.addTask('bench:audit', {
+  description: 'Benchmark the audit with a stubbed ECR client and write bench/AUDIT-RESULTS.md',
+  exec: 'node --expose-gc -r ts-node/register bench/audit.ts',
+  env: { TS_NODE_PROJECT: 'tsconfig.dev.json', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+  receiveArgs: true,
+});
+
+// The realistic fixture (20 services on 3 base images, two islands) loaded into moto, then audited.
+project.addTask('audit:fixture', {
+  description: 'Load the deterministic audit fixture into a local moto server and run the bundled audit on it',
+  steps: [
+    { spawn: 'bundle:audit' },
+    { exec: 'ts-node --project tsconfig.dev.json build-tools/audit-fixture.ts', receiveArgs: true },
+  ],
+  env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
 });
 
 project.synth();

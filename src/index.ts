@@ -10,3 +10,4 @@ export * from './replication/replication';
 export * from './scanning/registry-scanning';
 export * from './validation/layer-sharing-checks';
 export * from './stacksets';
+export * from './audit-role/registry-audit-role';

@@ -1,0 +1,100 @@
+import { Stack, Token, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { fail, show } from '../private/errors';
+
+/** The role name `npx cdk-ecr-shared-layers audit --accounts/--organization` assumes unless `--role-name` says otherwise. */
+export const REGISTRY_AUDIT_ROLE_NAME = 'cdk-ecr-shared-layers-audit';
+
+/**
+ * Options of the read-only role that the fleet audit assumes in each account.
+ */
+export interface RegistryAuditRoleOptions {
+  /**
+   * The account that runs the audit (12 digits): its principals may assume the role,
+   * subject to their own IAM permissions (`sts:AssumeRole` on this role).
+   */
+  readonly trustedAccount: string;
+
+  /**
+   * The role's name. IAM names are global to the account: deploy the role in one region only
+   * (a StackSet that targets several regions must create it in one of them).
+   *
+   * @default 'cdk-ecr-shared-layers-audit' (the audit's default `--role-name`)
+   */
+  readonly roleName?: string;
+}
+
+/**
+ * Properties of a `RegistryAuditRole`.
+ */
+export interface RegistryAuditRoleProps extends RegistryAuditRoleOptions {}
+
+/**
+ * A read-only IAM role for `npx cdk-ecr-shared-layers audit`, trusted by the account that runs it.
+ *
+ * Least privilege: only the Describe/Get/List calls the audit makes. `ecr:BatchGetImage` reads
+ * manifests; no layer can be downloaded (no `ecr:GetDownloadUrlForLayer`), nothing can be changed,
+ * and `ecr:GetAccountSetting` is limited to `BLOB_MOUNTING` by the `ecr:AccountSetting` condition.
+ */
+export class RegistryAuditRole extends Construct {
+  /** The role. */
+  public readonly role: iam.IRole;
+  /** The role's name (what `--role-name` must say). */
+  public readonly roleName: string;
+
+  constructor(scope: Construct, id: string, props: RegistryAuditRoleProps) {
+    super(scope, id);
+    if (!Token.isUnresolved(props.trustedAccount) && !/^\d{12}$/.test(props.trustedAccount)) {
+      fail(this, `trustedAccount must be an AWS account id of 12 digits, got ${show(props.trustedAccount)}. `
+        + 'Pass the id of the account that runs the audit, for example \'111111111111\'. [cdk-ecr-shared-layers:audit-role-trusted-account]');
+    }
+    const roleName = props.roleName ?? REGISTRY_AUDIT_ROLE_NAME;
+    if (!Token.isUnresolved(roleName) && !/^[\w+=,.@-]{1,64}$/.test(roleName)) {
+      fail(this, `roleName must be 1-64 characters of letters, digits and +=,.@_-, got ${show(roleName)}. `
+        + 'Use the same name as the audit\'s --role-name. [cdk-ecr-shared-layers:audit-role-name]');
+    }
+    const stack = Stack.of(this);
+    const policy = new iam.PolicyDocument({
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'ReadRepositoriesAndManifests',
+          actions: ['ecr:DescribeRepositories', 'ecr:DescribeImages', 'ecr:BatchGetImage'],
+          resources: [stack.formatArn({ service: 'ecr', region: '*', resource: 'repository', resourceName: '*' })],
+        }),
+        new iam.PolicyStatement({
+          sid: 'ReadRegistry',
+          // These actions have no resource type: Resource must be '*'.
+          actions: ['ecr:DescribeRegistry', 'ecr:DescribePullThroughCacheRules', 'ecr:DescribeRepositoryCreationTemplates'],
+          resources: ['*'],
+        }),
+        new iam.PolicyStatement({
+          sid: 'ReadBlobMountingSetting',
+          actions: ['ecr:GetAccountSetting'],
+          resources: ['*'],
+          conditions: { StringEquals: { 'ecr:AccountSetting': 'BLOB_MOUNTING' } },
+        }),
+      ],
+    });
+    const role = new iam.Role(this, 'Role', {
+      roleName,
+      assumedBy: new iam.AccountPrincipal(props.trustedAccount),
+      description: 'Read-only: npx cdk-ecr-shared-layers audit (ECR Describe/Get/List calls only)',
+      inlinePolicies: { RegistryAudit: policy },
+    });
+    this.role = role;
+    this.roleName = roleName;
+
+    Validations.of(this).acknowledge(
+      {
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecr:*:${Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account}:repository/*]`,
+        reason: 'The audit reads every repository of the account in every region it is asked for; the actions are Describe and BatchGetImage (manifests) only.',
+      },
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'ecr:DescribeRegistry, ecr:DescribePullThroughCacheRules, ecr:DescribeRepositoryCreationTemplates and ecr:GetAccountSetting have no resource type; '
+          + 'GetAccountSetting is limited to BLOB_MOUNTING by the ecr:AccountSetting condition.',
+      },
+    );
+  }
+}

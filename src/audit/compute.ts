@@ -1,0 +1,265 @@
+/**
+ * The audit's arithmetic: from the plain model to the report (the JSON schema, version 1).
+ * Pure: no I/O, no clock, no randomness. Every blob (layer or config) counts once per digest,
+ * with the size its manifest gives.
+ */
+import { AuditError, Encryption, RegistryModel, RepositoryModel } from './model';
+
+/** ECR standard storage, USD per GB-month (first 150 TB, most regions). */
+export const DEFAULT_PRICE_PER_GB_MONTH = 0.10;
+/** ECR bills storage in GB of 2^30 bytes. */
+export const BYTES_PER_GB = 1024 ** 3;
+
+export interface Saving {
+  /** Bytes not stored thanks to sharing (`withoutSharing - withSharing`, or `- oneIsland`). */
+  readonly bytes: number;
+  /** Of `withoutSharing`, one decimal. */
+  readonly percent: number;
+  /** Money per month at `pricePerGbMonth`, two decimals. */
+  readonly perMonth: number;
+}
+
+export interface IslandReport {
+  readonly encryption: Encryption;
+  readonly repositories: string[];
+  /** Distinct blobs the island references. */
+  readonly bytes: number;
+}
+
+export interface OutlierReport {
+  readonly repository: string;
+  readonly encryption: Encryption;
+  readonly fix: string;
+}
+
+export interface SharedBlobReport {
+  readonly digest: string;
+  readonly size: number;
+  readonly repositories: string[];
+}
+
+export interface UnknownPart {
+  readonly part: 'blobMounting' | 'repositories' | 'pullThroughCacheRules' | 'creationTemplates' | 'replication';
+  readonly reason: string;
+}
+
+export interface RegistryReport {
+  readonly account: string;
+  readonly region: string;
+  readonly blobMounting: 'ENABLED' | 'DISABLED' | 'UNKNOWN';
+  /** Islands of repositories that can mount blobs from each other (same encryption type and key), largest first. */
+  readonly islands: IslandReport[];
+  /** Repositories outside the largest island, each with how to bring it in. */
+  readonly outliers: OutlierReport[];
+  /** Repositories of pull-through cache rules: they never mount, each counts alone. */
+  readonly pullThroughCacheRepositories: string[];
+  readonly repositories: number;
+  readonly images: number;
+  readonly archivedImages: number;
+  /** Images whose manifest could not be read (their blobs are not counted). */
+  readonly missingManifests: number;
+  readonly distinctBlobs: number;
+  /** `null` when the repositories could not be read. */
+  readonly bytes: { readonly withoutSharing: number; readonly withSharing: number; readonly oneIsland: number } | null;
+  readonly savings: { readonly withSharing: Saving; readonly oneIsland: Saving } | null;
+  readonly topSharedBlobs: SharedBlobReport[];
+  /** Things the islands depend on: replication without a creation template, templates outside the island. */
+  readonly advisories: string[];
+  /** Parts of the registry that could not be read, with the reason. */
+  readonly unknown: UnknownPart[];
+  readonly apiCalls: number;
+}
+
+export interface AuditReport {
+  readonly schemaVersion: 1;
+  readonly pricePerGbMonth: number;
+  readonly registries: RegistryReport[];
+  readonly totals: {
+    readonly registries: number;
+    readonly bytes: { readonly withoutSharing: number; readonly withSharing: number; readonly oneIsland: number };
+    readonly savings: { readonly withSharing: Saving; readonly oneIsland: Saving };
+  };
+  /** Registries or accounts that could not be read at all. */
+  readonly errors: AuditError[];
+}
+
+export interface ComputeOptions {
+  /** @default DEFAULT_PRICE_PER_GB_MONTH */
+  readonly pricePerGbMonth?: number;
+  /** How many shared blobs to list per registry. @default 5 */
+  readonly top?: number;
+}
+
+export function encryptionKey(encryption: Encryption): string {
+  return `${encryption.type}|${encryption.kmsKey ?? ''}`;
+}
+
+export function describeEncryption(encryption: Encryption): string {
+  if (encryption.type === 'AES256') {
+    return 'AES256';
+  }
+  return `${encryption.type} ${encryption.kmsKey ?? '(aws/ecr)'}`;
+}
+
+/** Bytes of the union of the given repositories' blobs. */
+function distinctBytes(repositories: readonly RepositoryModel[], sizes: ReadonlyMap<string, number>): number {
+  const seen = new Set<string>();
+  let bytes = 0;
+  for (const repo of repositories) {
+    for (const digest of repo.blobs) {
+      if (!seen.has(digest)) {
+        seen.add(digest);
+        bytes += sizes.get(digest) ?? 0;
+      }
+    }
+  }
+  return bytes;
+}
+
+function saving(withoutSharing: number, shared: number, price: number): Saving {
+  const bytes = withoutSharing - shared;
+  return {
+    bytes,
+    percent: withoutSharing === 0 ? 0 : Math.round((bytes / withoutSharing) * 1000) / 10,
+    perMonth: Math.round((bytes / BYTES_PER_GB) * price * 100) / 100,
+  };
+}
+
+function compareIslands(a: IslandReport, b: IslandReport): number {
+  return b.repositories.length - a.repositories.length || b.bytes - a.bytes || encryptionKey(a.encryption).localeCompare(encryptionKey(b.encryption));
+}
+
+export function computeRegistry(model: RegistryModel, options: ComputeOptions = {}): RegistryReport {
+  const price = options.pricePerGbMonth ?? DEFAULT_PRICE_PER_GB_MONTH;
+  const top = options.top ?? 5;
+  const unknownParts: UnknownPart[] = [];
+  for (const part of ['blobMounting', 'repositories', 'pullThroughCacheRules', 'creationTemplates', 'replication'] as const) {
+    const value = model[part];
+    if (value.state === 'UNKNOWN') {
+      unknownParts.push({ part, reason: value.reason });
+    }
+  }
+  const blobMounting = model.blobMounting.state === 'KNOWN' ? model.blobMounting.value : 'UNKNOWN';
+  const repositories = model.repositories.state === 'KNOWN' ? [...model.repositories.value] : [];
+  repositories.sort((a, b) => a.name.localeCompare(b.name));
+  const sizes = model.blobSizes;
+
+  const mountable = repositories.filter((r) => !r.pullThroughCache);
+  const cached = repositories.filter((r) => r.pullThroughCache);
+  const groups = new Map<string, RepositoryModel[]>();
+  for (const repo of mountable) {
+    const key = encryptionKey(repo.encryption);
+    groups.set(key, [...(groups.get(key) ?? []), repo]);
+  }
+  const islands: IslandReport[] = [...groups.values()].map((members) => ({
+    encryption: members[0].encryption,
+    repositories: members.map((r) => r.name),
+    bytes: distinctBytes(members, sizes),
+  })).sort(compareIslands);
+
+  const outliers: OutlierReport[] = [];
+  if (islands.length > 1) {
+    const main = describeEncryption(islands[0].encryption);
+    for (const island of islands.slice(1)) {
+      for (const repository of island.repositories) {
+        outliers.push({
+          repository,
+          encryption: island.encryption,
+          fix: `${repository} (${describeEncryption(island.encryption)}) cannot mount blobs from the largest island (${main}). `
+            + `Encryption is set at creation only: create a repository with ${main} (SharedLayerRegistry.addRepository or SharedRepository), `
+            + 'push its images there, then retire this one.',
+        });
+      }
+    }
+  }
+
+  const withoutSharing = repositories.reduce((sum, repo) => sum + distinctBytes([repo], sizes), 0);
+  const cachedBytes = cached.reduce((sum, repo) => sum + distinctBytes([repo], sizes), 0);
+  const withSharing = islands.reduce((sum, island) => sum + island.bytes, 0) + cachedBytes;
+  const oneIsland = distinctBytes(mountable, sizes) + cachedBytes;
+
+  const holders = new Map<string, string[]>();
+  for (const repo of repositories) {
+    for (const digest of repo.blobs) {
+      const names = holders.get(digest);
+      if (names) {
+        names.push(repo.name);
+      } else {
+        holders.set(digest, [repo.name]);
+      }
+    }
+  }
+  const topSharedBlobs = [...holders.entries()]
+    .filter(([, names]) => names.length > 1)
+    .map(([digest, names]) => ({ digest, size: sizes.get(digest) ?? 0, repositories: names }))
+    .sort((a, b) => b.size * (b.repositories.length - 1) - a.size * (a.repositories.length - 1) || a.digest.localeCompare(b.digest))
+    .slice(0, top);
+
+  const advisories: string[] = [];
+  const mainEncryption = islands[0]?.encryption;
+  if (model.creationTemplates.state === 'KNOWN' && mainEncryption) {
+    for (const template of model.creationTemplates.value) {
+      if (encryptionKey(template.encryption) !== encryptionKey(mainEncryption)) {
+        advisories.push(`Creation template '${template.prefix}' (${template.appliedFor.join(', ')}) creates repositories with ${describeEncryption(template.encryption)}, outside the largest island (${describeEncryption(mainEncryption)}).`);
+      }
+    }
+  }
+  if (model.replication.state === 'KNOWN' && model.replication.value.length > 0 && model.creationTemplates.state === 'KNOWN'
+    && !model.creationTemplates.value.some((t) => t.appliedFor.includes('REPLICATION'))) {
+    const destinations = model.replication.value.map((d) => `${d.registryId}/${d.region}`).join(', ');
+    advisories.push(`Replication to ${destinations} has no REPLICATION creation template here: replicated repositories are created with AES256 at the destination unless its own template says otherwise.`);
+  }
+
+  const known = model.repositories.state === 'KNOWN';
+  return {
+    account: model.account,
+    region: model.region,
+    blobMounting,
+    islands,
+    outliers,
+    pullThroughCacheRepositories: cached.map((r) => r.name),
+    repositories: repositories.length,
+    images: repositories.reduce((sum, r) => sum + r.images, 0),
+    archivedImages: repositories.reduce((sum, r) => sum + r.archivedImages, 0),
+    missingManifests: repositories.reduce((sum, r) => sum + r.missingManifests, 0),
+    distinctBlobs: holders.size,
+    bytes: known ? { withoutSharing, withSharing, oneIsland } : null,
+    savings: known ? { withSharing: saving(withoutSharing, withSharing, price), oneIsland: saving(withoutSharing, oneIsland, price) } : null,
+    topSharedBlobs,
+    advisories,
+    unknown: unknownParts,
+    apiCalls: model.apiCalls,
+  };
+}
+
+function compareRegistries(a: { account: string; region: string }, b: { account: string; region: string }): number {
+  return a.account.localeCompare(b.account) || a.region.localeCompare(b.region);
+}
+
+/** The whole report: every registry, totals over the registries whose repositories were read, and the errors. */
+export function computeReport(models: readonly RegistryModel[], errors: readonly AuditError[], options: ComputeOptions = {}): AuditReport {
+  const price = options.pricePerGbMonth ?? DEFAULT_PRICE_PER_GB_MONTH;
+  const registries = models.map((m) => computeRegistry(m, options)).sort(compareRegistries);
+  const bytes = { withoutSharing: 0, withSharing: 0, oneIsland: 0 };
+  for (const registry of registries) {
+    if (registry.bytes) {
+      bytes.withoutSharing += registry.bytes.withoutSharing;
+      bytes.withSharing += registry.bytes.withSharing;
+      bytes.oneIsland += registry.bytes.oneIsland;
+    }
+  }
+  return {
+    schemaVersion: 1,
+    pricePerGbMonth: price,
+    registries,
+    totals: {
+      registries: registries.length,
+      bytes,
+      savings: {
+        withSharing: saving(bytes.withoutSharing, bytes.withSharing, price),
+        oneIsland: saving(bytes.withoutSharing, bytes.oneIsland, price),
+      },
+    },
+    errors: [...errors].sort((a, b) => compareRegistries({ account: a.account ?? '', region: a.region ?? '' }, { account: b.account ?? '', region: b.region ?? '' })),
+  };
+}
