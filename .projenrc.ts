@@ -68,7 +68,13 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // A changed snapshot must fail the run, never be rewritten silently.
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
-      setupFilesAfterEnv: ['aws-sdk-client-mock-jest'],
+      // A test run writes nothing to the system temp directory and prints only what helps:
+      // see the three files for what each does.
+      globalSetup: '<rootDir>/test/support/jest-global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/jest-global-teardown.ts',
+      setupFilesAfterEnv: ['aws-sdk-client-mock-jest', '<rootDir>/test/support/jest-setup.ts'],
+      // jest's transform cache: in the project rather than in the system temp directory.
+      cacheDirectory: '<rootDir>/node_modules/.cache/jest',
       testPathIgnorePatterns: ['/node_modules/', '/cdk.out/', '/.tmp/'],
       coveragePathIgnorePatterns: ['/node_modules/', '\\.generated\\.ts$'],
     },
@@ -101,6 +107,11 @@ for (const [name, value] of Object.entries({
   JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION: '1',
   CDK_DISABLE_CLI_TELEMETRY: 'true',
   CDK_DISABLE_VERSION_CHECK: 'true',
+  // The AWS SDK's notice that its releases after January 2027 need Node.js 22 (this machine has 20);
+  // the Lambda handler runs on Node.js 24 with the runtime's SDK, so the notice is noise here.
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  // ts-node's compile cache: in the project rather than in the system temp directory.
+  V8_COMPILE_CACHE_CACHE_DIR: 'node_modules/.cache/v8-compile-cache',
 })) {
   project.tasks.addEnvironment(name, value);
 }
@@ -114,6 +125,13 @@ const bundleHandler = project.addTask('bundle:handler', {
 project.preCompileTask.spawn(bundleHandler);
 // The tests use the generated module too: keep it fresh before they run.
 project.testTask.prependSpawn(bundleHandler);
+// The test command ends with one plain line, `N passed, N failed, N skipped` (from jest's junit
+// report), after lint and the integration snapshots, so the result needs no scrolling.
+const testSummary = project.addTask('test:summary', {
+  description: 'Print "N passed, N failed, N skipped" from jest\'s junit report; fail when no test ran',
+  exec: 'ts-node --transpile-only --project tsconfig.dev.json build-tools/test-summary.ts',
+});
+project.testTask.spawn(testSummary);
 
 // The example apps in examples/, each synthesized with the aws-cdk CLI (no credentials needed).
 const EXAMPLES = ['platform-registry', 'minimal', 'cross-account-replication', 'organization-baseline'];
