@@ -1,4 +1,4 @@
-import { awscdk, javascript } from 'projen';
+import { awscdk, javascript, release } from 'projen';
 
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-ecr-shared-layers',
@@ -7,6 +7,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   author: 'cdk-ecr-shared-layers developers',
   authorAddress: 'maintainers@cdk-ecr-shared-layers.dev',
   repositoryUrl: 'https://github.com/cdk-ecr-shared-layers/cdk-ecr-shared-layers.git',
+  homepage: 'https://github.com/cdk-ecr-shared-layers/cdk-ecr-shared-layers#readme',
+  bugsUrl: 'https://github.com/cdk-ecr-shared-layers/cdk-ecr-shared-layers/issues',
   license: 'Apache-2.0',
   keywords: ['cdk', 'awscdk', 'aws-cdk', 'ecr', 'containers', 'blob-mounting', 'layer-sharing', 'kms'],
   stability: 'experimental',
@@ -15,7 +17,14 @@ const project = new awscdk.AwsCdkConstructLibrary({
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
   github: false,
-  release: false,
+  // Versions and the changelog come from conventional commits (feat:, fix:, feat!:), the way projen
+  // construct libraries do it. Without GitHub workflows the trigger is manual: `npx projen release`
+  // bumps the version from the commits since the last tag, runs the whole build, writes dist/ (the npm
+  // tarball, dist/changelog.md, dist/version.txt), prepends the entry to CHANGELOG.md, commits
+  // "chore(release): X.Y.Z" and tags vX.Y.Z. It pushes nothing and publishes nothing: that is the
+  // pipeline's job (README, Development > Releasing).
+  release: true,
+  releaseTrigger: release.ReleaseTrigger.manual({ gitPushCommand: '' }),
 
   // The lowest aws-cdk-lib that has everything the library and its tests use. 2.271.0 is the first
   // whose `Validations.of(scope).acknowledge()` applies to the acknowledging construct's subtree only;
@@ -87,7 +96,22 @@ const project = new awscdk.AwsCdkConstructLibrary({
     projectService: false,
   },
   gitignore: ['cdk.out/', '.tmp/', 'bench/.work/', '/dist/'],
+  // The npm package holds only what users need: lib/ (the compiled library, and whatever else the
+  // build puts there), .jsii, README.md, LICENSE, API.md and package.json. Everything at the root is
+  // left out first; projen's own rules below re-include lib/ and .jsii, and API.md is added after.
+  // test/package.test.ts checks the result with `npm pack --dry-run`.
+  npmIgnoreOptions: { ignorePatterns: ['/*'] },
 });
+
+project.npmignore?.addPatterns('!/API.md', '!/README.md', '!/LICENSE', '!/package.json');
+
+// `npx projen build` packages the npm tarball only (dist/js), on every machine. The other languages
+// (`npx projen package:python`, `package:java`, `package:dotnet`, `package:go`, or `package-all`) need
+// their toolchains and registries (PyPI, Maven Central, NuGet, the Go proxy): they belong to the
+// release pipeline. projen's default packages all five when CI is unset, and fails in package:java
+// on a machine without Maven.
+project.packageTask.reset();
+project.packageTask.spawn(project.tasks.tryFind('package:js')!);
 
 // `npm ci` rejects projen's fresh lockfile without this (TOOLCHAIN.md).
 project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
