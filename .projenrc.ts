@@ -176,6 +176,12 @@ project.addTask('examples', {
   steps: EXAMPLES.map(synthExample),
 });
 
+// The StackSet TemplateBody sizes the README quotes (test/readme-figures.test.ts compares them).
+project.addTask('measure:baseline-template', {
+  description: 'Measure the TemplateBody of RegistryBaselineStackSet for baselines from the defaults to every option',
+  exec: 'ts-node --transpile-only --project tsconfig.dev.json build-tools/measure-baseline-template.ts',
+});
+
 // The benchmark (bench/): synthesis cost, footprint and deploy work, side by side with aws-cdk-lib.
 // Results are committed in bench/RESULTS.md. Not part of the test task: speed targets are never unit tests.
 project.addTask('bench', {

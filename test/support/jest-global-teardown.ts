@@ -19,7 +19,6 @@ export default function globalTeardown(): void {
     ? fs.readFileSync(file, 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as HeldBackReport)
     : [];
   const reportPath = path.join(ROOT, HELD_BACK_REPORT);
-  fs.rmSync(reportPath, { force: true });
   if (reports.length > 0) {
     fs.mkdirSync(path.dirname(reportPath), { recursive: true });
     fs.writeFileSync(reportPath, reports.map((r) => `=== ${r.testFile} > ${r.testName}\n${r.text}\n`).join('\n'));
