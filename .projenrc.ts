@@ -85,7 +85,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
       // jest's transform cache: in the project rather than in the system temp directory.
       cacheDirectory: '<rootDir>/node_modules/.cache/jest',
       testPathIgnorePatterns: ['/node_modules/', '/cdk.out/', '/.tmp/'],
-      coveragePathIgnorePatterns: ['/node_modules/', '\\.generated\\.ts$'],
+      coveragePathIgnorePatterns: ['/node_modules/', '\\.generated\\.ts$', '/.tmp/'],
     },
   },
   eslintOptions: {
@@ -156,6 +156,18 @@ const testSummary = project.addTask('test:summary', {
   exec: 'ts-node --transpile-only --project tsconfig.dev.json build-tools/test-summary.ts',
 });
 project.testTask.spawn(testSummary);
+
+// The integration snapshot asserts of the test task: the aws-cdk CLI's synth prints where it wrote the
+// assembly and how many feature flags are unset; print that only when synth fails.
+for (const task of project.tasks.all.filter((t) => /^integ:.+:assert$/.test(t.name))) {
+  task.steps.forEach((step, index) => {
+    if (step.execArgs?.[0] === 'cdk' && step.execArgs[1] === 'synth') {
+      task.updateStep(index, {
+        execArgs: ['ts-node', '--transpile-only', '--project', 'tsconfig.dev.json', 'build-tools/run-quietly.ts', ...step.execArgs],
+      });
+    }
+  });
+}
 
 // The example apps in examples/, each synthesized with the aws-cdk CLI (no credentials needed).
 const EXAMPLES = ['platform-registry', 'minimal', 'cross-account-replication', 'organization-baseline'];
