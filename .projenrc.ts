@@ -25,6 +25,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // pipeline's job (README, Development > Releasing).
   release: true,
   releaseTrigger: release.ReleaseTrigger.manual({ gitPushCommand: '' }),
+  // projen's default, commit-and-tag-version 13, requires Node.js 22 (npm ci warns EBADENGINE on 20);
+  // 12 supports Node.js 18 and later and takes the same options.
+  bumpPackage: 'commit-and-tag-version@^12',
 
   // The lowest aws-cdk-lib that has everything the library and its tests use. 2.271.0 is the first
   // whose `Validations.of(scope).acknowledge()` applies to the acknowledging construct's subtree only;
