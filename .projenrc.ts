@@ -1,4 +1,4 @@
-import { awscdk, javascript } from 'projen';
+import { awscdk, javascript, release } from 'projen';
 
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-ecr-shared-layers',
@@ -7,6 +7,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   author: 'cdk-ecr-shared-layers developers',
   authorAddress: 'maintainers@cdk-ecr-shared-layers.dev',
   repositoryUrl: 'https://github.com/cdk-ecr-shared-layers/cdk-ecr-shared-layers.git',
+  homepage: 'https://github.com/cdk-ecr-shared-layers/cdk-ecr-shared-layers#readme',
+  bugsUrl: 'https://github.com/cdk-ecr-shared-layers/cdk-ecr-shared-layers/issues',
   license: 'Apache-2.0',
   keywords: ['cdk', 'awscdk', 'aws-cdk', 'ecr', 'containers', 'blob-mounting', 'layer-sharing', 'kms'],
   stability: 'experimental',
@@ -15,7 +17,17 @@ const project = new awscdk.AwsCdkConstructLibrary({
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
   github: false,
-  release: false,
+  // Versions and the changelog come from conventional commits (feat:, fix:, feat!:), the way projen
+  // construct libraries do it. Without GitHub workflows the trigger is manual: `npx projen release`
+  // bumps the version from the commits since the last tag, runs the whole build, writes dist/ (the npm
+  // tarball, dist/changelog.md, dist/version.txt), prepends the entry to CHANGELOG.md, commits
+  // "chore(release): X.Y.Z" and tags vX.Y.Z. It pushes nothing and publishes nothing: that is the
+  // pipeline's job (README, Development > Releasing).
+  release: true,
+  releaseTrigger: release.ReleaseTrigger.manual({ gitPushCommand: '' }),
+  // projen's default, commit-and-tag-version 13, requires Node.js 22 (npm ci warns EBADENGINE on 20);
+  // 12 supports Node.js 18 and later and takes the same options.
+  bumpPackage: 'commit-and-tag-version@^12',
 
   // The lowest aws-cdk-lib that has everything the library and its tests use. 2.271.0 is the first
   // whose `Validations.of(scope).acknowledge()` applies to the acknowledging construct's subtree only;
@@ -76,9 +88,15 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // A changed snapshot must fail the run, never be rewritten silently.
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
-      setupFilesAfterEnv: ['aws-sdk-client-mock-jest'],
+      // A test run writes nothing to the system temp directory and prints only what helps:
+      // see the three files for what each does.
+      globalSetup: '<rootDir>/test/support/jest-global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/jest-global-teardown.ts',
+      setupFilesAfterEnv: ['aws-sdk-client-mock-jest', '<rootDir>/test/support/jest-setup.ts'],
+      // jest's transform cache: in the project rather than in the system temp directory.
+      cacheDirectory: '<rootDir>/node_modules/.cache/jest',
       testPathIgnorePatterns: ['/node_modules/', '/cdk.out/', '/.tmp/'],
-      coveragePathIgnorePatterns: ['/node_modules/', '\\.generated\\.ts$'],
+      coveragePathIgnorePatterns: ['/node_modules/', '\\.generated\\.ts$', '/.tmp/'],
     },
   },
   eslintOptions: {
@@ -89,7 +107,22 @@ const project = new awscdk.AwsCdkConstructLibrary({
     projectService: false,
   },
   gitignore: ['cdk.out/', '.tmp/', 'bench/.work/', '/dist/'],
+  // The npm package holds only what users need: lib/ (the compiled library, and whatever else the
+  // build puts there), .jsii, README.md, LICENSE, API.md and package.json. Everything at the root is
+  // left out first; projen's own rules below re-include lib/ and .jsii, and API.md is added after.
+  // test/package.test.ts checks the result with `npm pack --dry-run`.
+  npmIgnoreOptions: { ignorePatterns: ['/*'] },
 });
+
+project.npmignore?.addPatterns('!/API.md', '!/README.md', '!/LICENSE', '!/package.json');
+
+// `npx projen build` packages the npm tarball only (dist/js), on every machine. The other languages
+// (`npx projen package:python`, `package:java`, `package:dotnet`, `package:go`, or `package-all`) need
+// their toolchains and registries (PyPI, Maven Central, NuGet, the Go proxy): they belong to the
+// release pipeline. projen's default packages all five when CI is unset, and fails in package:java
+// on a machine without Maven.
+project.packageTask.reset();
+project.packageTask.spawn(project.tasks.tryFind('package:js')!);
 
 // `npm ci` rejects projen's fresh lockfile without this (TOOLCHAIN.md).
 project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
@@ -109,6 +142,11 @@ for (const [name, value] of Object.entries({
   JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION: '1',
   CDK_DISABLE_CLI_TELEMETRY: 'true',
   CDK_DISABLE_VERSION_CHECK: 'true',
+  // The AWS SDK's notice that its releases after January 2027 need Node.js 22 (this machine has 20);
+  // the Lambda handler runs on Node.js 24 with the runtime's SDK, so the notice is noise here.
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  // ts-node's compile cache: in the project rather than in the system temp directory.
+  V8_COMPILE_CACHE_CACHE_DIR: 'node_modules/.cache/v8-compile-cache',
 })) {
   project.tasks.addEnvironment(name, value);
 }
@@ -122,6 +160,25 @@ const bundleHandler = project.addTask('bundle:handler', {
 project.preCompileTask.spawn(bundleHandler);
 // The tests use the generated module too: keep it fresh before they run.
 project.testTask.prependSpawn(bundleHandler);
+// The test command ends with one plain line, `N passed, N failed, N skipped` (from jest's junit
+// report), after lint and the integration snapshots, so the result needs no scrolling.
+const testSummary = project.addTask('test:summary', {
+  description: 'Print "N passed, N failed, N skipped" from jest\'s junit report; fail when no test ran',
+  exec: 'ts-node --transpile-only --project tsconfig.dev.json build-tools/test-summary.ts',
+});
+project.testTask.spawn(testSummary);
+
+// The integration snapshot asserts of the test task: the aws-cdk CLI's synth prints where it wrote the
+// assembly and how many feature flags are unset; print that only when synth fails.
+for (const task of project.tasks.all.filter((t) => /^integ:.+:assert$/.test(t.name))) {
+  task.steps.forEach((step, index) => {
+    if (step.execArgs?.[0] === 'cdk' && step.execArgs[1] === 'synth') {
+      task.updateStep(index, {
+        execArgs: ['ts-node', '--transpile-only', '--project', 'tsconfig.dev.json', 'build-tools/run-quietly.ts', ...step.execArgs],
+      });
+    }
+  });
+}
 
 // The audit CLI: src/audit/ bundled by esbuild with every AWS SDK client it uses (minified) into
 // lib/audit/index.js (the typed `audit()` function, with its .d.ts) and lib/audit/cli.js (the bin).
@@ -151,6 +208,12 @@ project.addTask('example', {
 project.addTask('examples', {
   description: 'Synthesize every example app in examples/ with the aws-cdk CLI',
   steps: EXAMPLES.map(synthExample),
+});
+
+// The StackSet TemplateBody sizes the README quotes (test/readme-figures.test.ts compares them).
+project.addTask('measure:baseline-template', {
+  description: 'Measure the TemplateBody of RegistryBaselineStackSet for baselines from the defaults to every option',
+  exec: 'ts-node --transpile-only --project tsconfig.dev.json build-tools/measure-baseline-template.ts',
 });
 
 // The benchmark (bench/): synthesis cost, footprint and deploy work, side by side with aws-cdk-lib.
