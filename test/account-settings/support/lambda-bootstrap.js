@@ -7,6 +7,7 @@
  * Usage: node lambda-bootstrap.js <taskDir> <timeoutMs>, with the event as JSON in LAMBDA_EVENT.
  * Prints "@@START <epoch ms>", then "@@RETURNED <epoch ms>" or "@@KILLED <epoch ms>" or "@@ERROR ...".
  */
+const Module = require('module');
 const path = require('path');
 
 const [taskDir, timeoutArg] = process.argv.slice(2);
@@ -20,6 +21,12 @@ setTimeout(() => {
   process.stdout.write(`\n@@KILLED ${Date.now()}\n`);
   process.exit(137);
 }, timeoutMs).unref();
+
+// In Lambda, /var/task has no node_modules folder above it: index.js finds the runtime's SDK through
+// NODE_PATH only. The task directory here may sit inside a project; the modules under it get no
+// node_modules search path of their own, as in Lambda.
+const nodeModulePaths = Module._nodeModulePaths;
+Module._nodeModulePaths = (from) => (path.resolve(from).startsWith(path.resolve(taskDir)) ? [] : nodeModulePaths(from));
 
 const context = {
   functionName: 'EcrAccountSettingProvider',
