@@ -198,13 +198,13 @@ export class EcrAccountSetting extends Construct {
     }
     const known = KNOWN_SETTINGS[props.name];
     if (!known) {
-      fail(this, `Unknown ECR account setting name ${show(props.name)}. Expected one of ${Object.keys(KNOWN_SETTINGS).join(', ')} (see AccountSettingName).`);
+      fail(this, 'unknownAccountSetting', `Unknown ECR account setting name ${show(props.name)}. Expected one of ${Object.keys(KNOWN_SETTINGS).join(', ')} (see AccountSettingName).`);
     }
     if (Token.isUnresolved(props.value)) {
       return known;
     }
     if (!known.values.includes(props.value)) {
-      fail(this, `Invalid value ${show(props.value)} for ECR account setting ${props.name}. Expected one of ${known.values.join(', ')}.`);
+      fail(this, 'invalidAccountSettingValue', `Invalid value ${show(props.value)} for ECR account setting ${props.name}. Expected one of ${known.values.join(', ')}.`);
     }
     const discouraged = known.discouraged?.[props.value];
     if (discouraged) {
@@ -220,11 +220,11 @@ export class EcrAccountSetting extends Construct {
         return undefined;
       case RemovalPolicy.DESTROY:
         if (!known?.resetValue) {
-          fail(this, `RemovalPolicy.DESTROY is not supported for ECR account setting ${name}: it has no off value to reset to. Use RemovalPolicy.RETAIN (the default), which leaves the setting as it is.`);
+          fail(this, 'accountSettingCannotBeReset', `RemovalPolicy.DESTROY is not supported for ECR account setting ${name}: it has no off value to reset to. Use RemovalPolicy.RETAIN (the default), which leaves the setting as it is.`);
         }
         return known.resetValue;
       default:
-        return fail(this, `Unsupported removalPolicy ${show(removalPolicy)} for an ECR account setting. Expected RemovalPolicy.RETAIN (leave the setting) or RemovalPolicy.DESTROY (reset it to its off value).`);
+        return fail(this, 'invalidAccountSettingRemovalPolicy', `Unsupported removalPolicy ${show(removalPolicy)} for an ECR account setting. Expected RemovalPolicy.RETAIN (leave the setting) or RemovalPolicy.DESTROY (reset it to its off value).`);
     }
   }
 

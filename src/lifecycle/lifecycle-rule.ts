@@ -1,4 +1,5 @@
 import { Token } from 'aws-cdk-lib';
+import { error } from '../private/errors';
 
 // The JSON a rule renders to, verified against the ECR documentation (2026):
 //   https://docs.aws.amazon.com/AmazonECR/latest/userguide/lifecycle_policy_parameters.html
@@ -256,7 +257,7 @@ export class LifecycleRule {
     const factory = 'expireFromArchiveAfterDays';
     const days = positiveInteger(factory, 'days', options.days, `the number of days in archive, at least ${MIN_DAYS_IN_ARCHIVE}, for example days: 365`);
     if (!Token.isUnresolved(days) && days < MIN_DAYS_IN_ARCHIVE) {
-      invalid(factory, `days must be at least ${MIN_DAYS_IN_ARCHIVE}, got ${days}. ECR does not let a lifecycle policy delete an image that has been in archive for less than ${MIN_DAYS_IN_ARCHIVE} days (the archive's minimum storage duration). Use days: ${MIN_DAYS_IN_ARCHIVE} or more.`);
+      invalid(factory, 'lifecycleArchiveTooShort', `days must be at least ${MIN_DAYS_IN_ARCHIVE}, got ${days}. ECR does not let a lifecycle policy delete an image that has been in archive for less than ${MIN_DAYS_IN_ARCHIVE} days (the archive's minimum storage duration). Use days: ${MIN_DAYS_IN_ARCHIVE} or more.`);
     }
     return new LifecycleRule(options, {
       factory,
@@ -348,8 +349,8 @@ export class LifecycleRule {
   }
 }
 
-function invalid(factory: string, message: string): never {
-  throw new Error(`LifecycleRule.${factory}: ${message}`);
+function invalid(factory: string, id: string, message: string): never {
+  throw error(id, `LifecycleRule.${factory}: ${message}`);
 }
 
 function positiveInteger(factory: string, name: string, value: number, expected: string): number {
@@ -357,7 +358,7 @@ function positiveInteger(factory: string, name: string, value: number, expected:
     return value;
   }
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    invalid(factory, `${name} must be a whole number of at least 1, got ${JSON.stringify(value)}. Expected ${expected}.`);
+    invalid(factory, 'invalidLifecycleNumber', `${name} must be a whole number of at least 1, got ${JSON.stringify(value)}. Expected ${expected}.`);
   }
   return value;
 }
@@ -365,35 +366,35 @@ function positiveInteger(factory: string, name: string, value: number, expected:
 function validateTags(factory: string, tagStatus: TagStatus, prefixes?: readonly string[], patterns?: readonly string[]): void {
   if (tagStatus !== TagStatus.TAGGED) {
     if (prefixes !== undefined || patterns !== undefined) {
-      invalid(factory, `tagPrefixes and tagPatterns select tagged images, but tagStatus is ${JSON.stringify(tagStatus)}. Use tagStatus: TagStatus.TAGGED (or leave tagStatus out), or remove tagPrefixes and tagPatterns.`);
+      invalid(factory, 'lifecycleTagsWithoutTagged', `tagPrefixes and tagPatterns select tagged images, but tagStatus is ${JSON.stringify(tagStatus)}. Use tagStatus: TagStatus.TAGGED (or leave tagStatus out), or remove tagPrefixes and tagPatterns.`);
     }
     return;
   }
   if (prefixes !== undefined && patterns !== undefined) {
-    invalid(factory, `a rule may give tagPrefixes or tagPatterns, not both (got tagPrefixes ${JSON.stringify(prefixes)} and tagPatterns ${JSON.stringify(patterns)}). Keep one of them, or split the rule in two.`);
+    invalid(factory, 'lifecycleTagPrefixesAndPatterns', `a rule may give tagPrefixes or tagPatterns, not both (got tagPrefixes ${JSON.stringify(prefixes)} and tagPatterns ${JSON.stringify(patterns)}). Keep one of them, or split the rule in two.`);
   }
   const list = prefixes ?? patterns;
   const name = prefixes !== undefined ? 'tagPrefixes' : 'tagPatterns';
   if (list === undefined) {
-    invalid(factory, 'tagStatus TagStatus.TAGGED needs tagPrefixes or tagPatterns, got neither. Give the tags to select, for example tagPatterns: [\'prod-*\'], or use TagStatus.ANY to select all images.');
+    invalid(factory, 'lifecycleTaggedWithoutTags', 'tagStatus TagStatus.TAGGED needs tagPrefixes or tagPatterns, got neither. Give the tags to select, for example tagPatterns: [\'prod-*\'], or use TagStatus.ANY to select all images.');
   }
   if (Token.isUnresolved(list)) {
     return;
   }
   if (list.length === 0) {
-    invalid(factory, `${name} is empty. Give at least one ${name === 'tagPrefixes' ? 'prefix' : 'pattern'}, or use TagStatus.ANY to select all images.`);
+    invalid(factory, 'lifecycleTagListEmpty', `${name} is empty. Give at least one ${name === 'tagPrefixes' ? 'prefix' : 'pattern'}, or use TagStatus.ANY to select all images.`);
   }
   for (const item of list) {
     if (Token.isUnresolved(item)) {
       continue;
     }
     if (item.length === 0) {
-      invalid(factory, `${name} contains an empty string (got ${JSON.stringify(list)}). Remove it, or use TagStatus.ANY to select all images.`);
+      invalid(factory, 'lifecycleTagListEmpty', `${name} contains an empty string (got ${JSON.stringify(list)}). Remove it, or use TagStatus.ANY to select all images.`);
     }
     if (name === 'tagPatterns') {
       const wildcards = item.split('*').length - 1;
       if (wildcards > MAX_WILDCARDS_PER_PATTERN) {
-        invalid(factory, `tag pattern ${JSON.stringify(item)} has ${wildcards} wildcards (*); ECR allows at most ${MAX_WILDCARDS_PER_PATTERN} per pattern. Simplify the pattern, or split it across several rules.`);
+        invalid(factory, 'lifecycleTooManyWildcards', `tag pattern ${JSON.stringify(item)} has ${wildcards} wildcards (*); ECR allows at most ${MAX_WILDCARDS_PER_PATTERN} per pattern. Simplify the pattern, or split it across several rules.`);
       }
     }
   }

@@ -3,7 +3,7 @@ import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { IConstruct } from 'constructs';
 import { EncryptionIdentity, EncryptionNormaliser } from './encryption-identity';
 import { EcrAccountSetting } from '../account-settings/ecr-account-setting';
-import { RegistryEncryption } from '../encryption';
+import { isRegistry } from '../private/brands';
 import { RegistryKey, registryKeyOf } from '../private/registry-key';
 import { isClaimed } from '../private/registry-singletons';
 
@@ -42,6 +42,10 @@ export interface RegistryGroup {
   /** Singletons per kind (replication, scanning, registry policy, each account setting). */
   readonly singletons: Map<string, SingletonMember[]>;
   readonly pullThroughCacheRules: ecr.CfnPullThroughCacheRule[];
+  /** Registry policies, however written. */
+  readonly registryPolicies: ecr.CfnRegistryPolicy[];
+  /** Account settings with a name and value known at synthesis, however written. */
+  readonly accountSettings: Array<{ readonly construct: IConstruct; readonly name: string; readonly value: unknown }>;
 }
 
 /** The app's ECR resources, grouped by registry. */
@@ -80,6 +84,8 @@ export function takeInventory(root: IConstruct): AppInventory {
           replications: [],
           singletons: new Map(),
           pullThroughCacheRules: [],
+          registryPolicies: [],
+          accountSettings: [],
         };
         groups.set(key.key, group);
       }
@@ -110,10 +116,12 @@ export function takeInventory(root: IConstruct): AppInventory {
   function visit(construct: IConstruct, stack: Stack): void {
     const type = (construct as Partial<CfnResource>).cfnResourceType;
     if (type === undefined) {
-      if (isSharedLayerRegistry(construct)) {
+      if (isRegistry(construct)) {
         const group = groupFor(stack);
-        group.registries.push({ construct, encryption: normaliser.normalise(construct.encryption._render()), what: 'registry' });
-        group.blobMounting.push(construct);
+        group.registries.push({ construct, encryption: normaliser.normalise(construct._encryptionConfiguration), what: 'registry' });
+        if (construct.blobMountingSetting !== undefined) {
+          group.blobMounting.push(construct);
+        }
       }
       return;
     }
@@ -142,6 +150,7 @@ export function takeInventory(root: IConstruct): AppInventory {
         addSingleton(groupFor(stack), SCANNING_KIND, construct, claimedByOwner(construct));
         return;
       case 'AWS::ECR::RegistryPolicy':
+        groupFor(stack).registryPolicies.push(construct as ecr.CfnRegistryPolicy);
         addSingleton(groupFor(stack), POLICY_KIND, construct, claimedByOwner(construct));
         return;
       case 'AWS::ECR::PullThroughCacheRule':
@@ -176,8 +185,10 @@ export function takeInventory(root: IConstruct): AppInventory {
       return;
     }
     const group = groupFor(stack);
+    group.accountSettings.push({ construct: claimed ? owner! : resource, name, value });
     addSingleton(group, `ECR account setting ${name}`, claimed ? owner! : resource, claimed);
-    if (name === 'BLOB_MOUNTING' && value === 'ENABLED') {
+    // A registry's own setting is counted with the registry.
+    if (name === 'BLOB_MOUNTING' && value === 'ENABLED' && !(claimed && owner!.node.scope !== undefined && isRegistry(owner!.node.scope))) {
       group.blobMounting.push(claimed ? owner! : resource);
     }
   }
@@ -197,18 +208,4 @@ function claimedByOwner(resource: IConstruct): boolean {
   // The library's constructs that own a registry singleton claim it (claimRegistrySingleton):
   // duplicates among them are reported by the claims already.
   return owner !== undefined && resource.node.id === 'Resource' && isClaimed(owner);
-}
-
-interface SharedLayerRegistryLike extends IConstruct {
-  readonly encryption: RegistryEncryption;
-  readonly registryUri: string;
-}
-
-/**
- * A SharedLayerRegistry, recognised by its shape (importing the class would make an import cycle:
- * the registry turns these checks on).
- */
-function isSharedLayerRegistry(construct: IConstruct): construct is SharedLayerRegistryLike {
-  const candidate = construct as Partial<SharedLayerRegistryLike>;
-  return candidate.encryption instanceof RegistryEncryption && typeof candidate.registryUri === 'string';
 }

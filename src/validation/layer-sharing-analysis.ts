@@ -1,23 +1,26 @@
-import { Annotations, Stack, Token } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { IConstruct } from 'constructs';
 import { AppInventory, EncryptedMember, RegistryGroup, TemplateMember } from './app-inventory';
 import { Comparison, EncryptionIdentity, compareEncryption, displayPath, subject } from './encryption-identity';
+import { Finding } from './rule';
+import { warn } from '../private/annotations';
 
-/** Warning ids (acknowledge with `Annotations.of(scope).acknowledgeWarning(id)`). */
+/** Warning ids, without the namespace (acknowledge `cdk-ecr-shared-layers:<id>`). */
 export const WarningIds = {
-  ENCRYPTION_NOT_PROVABLE: 'cdk-ecr-shared-layers:encryptionNotProvable',
-  ENV_AGNOSTIC_STACK: 'cdk-ecr-shared-layers:envAgnosticStack',
-  REPLICATION_DESTINATION_OUTSIDE_APP: 'cdk-ecr-shared-layers:replicationDestinationOutsideApp',
-  REPLICATION_ENCRYPTION_NOT_PROVABLE: 'cdk-ecr-shared-layers:replicationEncryptionNotProvable',
-  PULL_THROUGH_CACHE_NOT_MOUNTED: 'cdk-ecr-shared-layers:pullThroughCacheNotMounted',
+  ENCRYPTION_NOT_PROVABLE: 'encryptionNotProvable',
+  ENV_AGNOSTIC_STACK: 'envAgnosticStack',
+  REPLICATION_DESTINATION_OUTSIDE_APP: 'replicationDestinationOutsideApp',
+  REPLICATION_ENCRYPTION_NOT_PROVABLE: 'replicationEncryptionNotProvable',
+  PULL_THROUGH_CACHE_NOT_MOUNTED: 'pullThroughCacheNotMounted',
 } as const;
 
-/** An error, with the constructs it is about (it is reported by every Stage that contains one). */
-export interface Finding {
-  readonly message: string;
-  readonly involved: IConstruct[];
-}
+/** Error ids, without the namespace. */
+export const ErrorIds = {
+  ENCRYPTION_MISMATCH: 'encryptionMismatch',
+  DUPLICATE_REGISTRY_SINGLETON: 'duplicateRegistrySingleton',
+  REPLICATION_LEAVES_ISLAND: 'replicationLeavesIsland',
+} as const;
 
 /** How many construct paths an island lists before it says "and N more". */
 const MAX_PATHS = 5;
@@ -45,7 +48,7 @@ export function analyse(inventory: AppInventory): Finding[] {
       warn(group.stack, WarningIds.ENV_AGNOSTIC_STACK,
         `The stack ${group.stack.node.path} has no concrete account and region, so the layer-sharing checks cannot place its ECR repositories in a registry: they are compared with each other only, not with the repositories of other stacks. Give the stack an env { account, region } to have it checked with the rest of its registry.`);
     }
-    if (group.blobMounting.length > 0) {
+    if (group.blobMounting.length > 0 || group.registries.length > 0) {
       checkIslands(group, references.get(group), errors, reportedTemplates);
       for (const rule of group.pullThroughCacheRules) {
         warn(subject(rule), WarningIds.PULL_THROUGH_CACHE_NOT_MOUNTED,
@@ -88,13 +91,14 @@ function referenceEncryption(group: RegistryGroup): EncryptionIdentity | undefin
 
 function checkIslands(group: RegistryGroup, reference: EncryptionIdentity | undefined, errors: Finding[], reportedTemplates: Set<IConstruct>): void {
   const islands = new Map<string, Island>();
+  /** Members whose encryption type is not known either: they cannot be placed in an island. */
   const unknown: EncryptedMember[] = [];
   if (group.registries.length > 0) {
     islands.set(group.registries[0].encryption.id, { encryption: group.registries[0].encryption, members: [] });
   }
   for (const members of [group.repositories, group.templates]) {
     for (const member of members) {
-      if (!member.encryption.known) {
+      if (member.encryption.type === '?') {
         unknown.push(member);
         continue;
       }
@@ -136,6 +140,10 @@ function checkIslands(group: RegistryGroup, reference: EncryptionIdentity | unde
     if (compareEncryption(island.encryption, reference) !== Comparison.UNPROVABLE) {
       continue;
     }
+    if (!island.encryption.known) {
+      unknown.push(...island.members);
+      continue;
+    }
     for (const member of island.members) {
       warn(subject(member.construct), WarningIds.ENCRYPTION_NOT_PROVABLE,
         `The ${member.what} ${displayPath(member.construct)} uses ${island.encryption.label}, which cannot be proven identical to ${referenceText} at synthesis (a literal key ARN may or may not be the ARN of that key). If it differs, the ${member.what} does not share layers with the rest of ${group.key.label}. Confirm that both name the same key, then acknowledge this warning.`);
@@ -166,9 +174,12 @@ function islandError(group: RegistryGroup, reference: EncryptionIdentity, island
   if (registry) {
     involved.push(registry.construct);
   }
-  const on = (group.registries.length > 0 ? group.registries.map((r) => r.construct) : group.blobMounting).map((c) => displayPath(c)).join(', ');
+  const sharing = group.blobMounting.length > 0
+    ? `Blob mounting is on for ${group.key.label} (${group.blobMounting.map((c) => displayPath(c)).join(', ')})`
+    : `${group.key.label} has a SharedLayerRegistry (${group.registries.map((r) => displayPath(r.construct)).join(', ')}) whose repositories are meant to share layers (blobMounting: false leaves the setting to another stack)`;
   return {
-    message: `Blob mounting is on for ${group.key.label} (${on}), but its repositories and creation templates use ${islands.length} different encryption configurations. `
+    id: ErrorIds.ENCRYPTION_MISMATCH,
+    message: `${sharing}, but its repositories and creation templates use ${islands.length} different encryption configurations. `
       + 'Amazon ECR shares layers only between repositories with the identical encryption type and key, so these islands never share layers:\n'
       + `${lines.join('\n')}\n`
       + `Fix: create each repository with registry.addRepository() or new SharedRepository() so it gets the registry's encryption, or change the encryption of the others (and of creation templates) to ${reference.label}. ${CREATE_ONLY}`,
@@ -183,6 +194,7 @@ function checkSingletons(group: RegistryGroup, errors: Finding[]): void {
       continue;
     }
     errors.push({
+      id: ErrorIds.DUPLICATE_REGISTRY_SINGLETON,
       message: `${kind} is defined ${members.length} times for ${group.key.label}: ${members.map((m) => displayPath(m.construct)).join(', ')}. `
         + 'It exists once per registry (account and region), so the last deploy would silently overwrite the others. Keep exactly one of them (for example in one baseline stack per account and region) and remove the others.',
       involved: members.map((m) => m.construct),
@@ -284,6 +296,7 @@ function checkDestination(
     return;
   }
   errors.push({
+    id: ErrorIds.REPLICATION_LEAVES_ISLAND,
     message: `The replication configuration ${displayPath(replication)} replicates into ${destination.key.label}, whose repositories use ${registryText}, but ${problems.join('; and ')}. `
       + `Replicated repositories would not share layers with the others there. Fix: give ${destination.key.label} a REPLICATION creation template (prefix ROOT) with ${reference.label}, or change the encryption of the template(s) named. ${CREATE_ONLY}`,
     involved,
@@ -302,9 +315,5 @@ function isConcrete(value: unknown): value is string {
 }
 
 function describe(value: unknown): string {
-  return typeof value === 'string' && !Token.isUnresolved(value) ? JSON.stringify(value) : '(a token)';
-}
-
-function warn(scope: IConstruct, id: string, message: string): void {
-  Annotations.of(scope).addWarningV2(id, message);
+  return typeof value === 'string' && !Token.isUnresolved(value) ? JSON.stringify(value) : 'a value known at deploy time';
 }

@@ -5,7 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { RegistryEncryption } from '../../src/encryption';
 import { LifecycleRule, TagStatus } from '../../src/lifecycle/lifecycle-rule';
 import { CreationTemplateAppliedFor, RegistryCreationTemplate, RegistryCreationTemplateOptions } from '../../src/registry/creation-template';
-import { PullThroughCacheRule, PullThroughUpstream } from '../../src/registry/pull-through-cache';
+import { PullThroughUpstream } from '../../src/registry/pull-through-cache';
 import { SharedLayerRegistry, SharedLayerRegistryProps } from '../../src/registry/shared-layer-registry';
 
 const ENV = { account: '111111111111', region: 'us-east-1' };
@@ -44,14 +44,14 @@ describe('RegistryCreationTemplate', () => {
     template.resourceCountIs('AWS::IAM::Role', 0);
   });
 
-  test('_default is idempotent: one default template per registry', () => {
-    const { stack, registry } = registryStack();
+  test('a registry has one default template, whatever else it adds', () => {
+    const { stack, registry } = registryStack({ creationTemplates: true });
 
-    const first = RegistryCreationTemplate._default(registry);
-    const second = RegistryCreationTemplate._default(registry);
+    registry.addPullThroughCacheRule({ upstream: PullThroughUpstream.ECR_PUBLIC, prefix: 'ecr-public' });
+    registry.addCreationTemplate('Prod', { prefix: 'prod', appliedFor: [CreationTemplateAppliedFor.REPLICATION] });
 
-    expect(second).toBe(first);
-    Template.fromStack(stack).resourceCountIs('AWS::ECR::RepositoryCreationTemplate', 1);
+    const templates = Object.values(Template.fromStack(stack).findResources('AWS::ECR::RepositoryCreationTemplate'));
+    expect(templates.map((t) => t.Properties.Prefix)).toEqual(['ROOT', 'prod']);
   });
 
   test('a KMS registry\'s template carries its key and a custom role scoped to the key', () => {
@@ -184,7 +184,7 @@ describe('RegistryCreationTemplate', () => {
     const { stack, registry } = registryStack();
     RegistryCreationTemplate._default(registry);
 
-    PullThroughCacheRule._add(registry, { upstream: PullThroughUpstream.ECR_PUBLIC, prefix: 'ecr-public' });
+    registry.addPullThroughCacheRule({ upstream: PullThroughUpstream.ECR_PUBLIC, prefix: 'ecr-public' });
 
     Template.fromStack(stack).hasResourceProperties('AWS::ECR::RepositoryCreationTemplate', {
       Prefix: 'ROOT',

@@ -1,8 +1,10 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { RegistryPolicyScope } from '../../src/account-settings/account-setting-values';
+import { AccountSettingName, EcrAccountSetting } from '../../src/account-settings/ecr-account-setting';
 import { RegistryPolicy } from '../../src/registry/registry-policy';
-import { RegistryPolicyScope, SharedLayerRegistry } from '../../src/registry/shared-layer-registry';
+import { SharedLayerRegistry } from '../../src/registry/shared-layer-registry';
 
 const ENV = { account: '222222222222', region: 'eu-west-1' };
 const REPOSITORIES = 'arn:aws:ecr:eu-west-1:222222222222:repository/*';
@@ -63,17 +65,17 @@ describe('RegistryPolicy', () => {
     });
   });
 
-  test('_of gives one policy per registry, the child Policy of the registry', () => {
+  test('a registry has one policy, the child Policy of the registry, whatever adds to it', () => {
     const stack = newStack();
     const registry = new SharedLayerRegistry(stack, 'Registry', { blobMounting: false });
 
-    const first = RegistryPolicy._of(registry);
-    const second = RegistryPolicy._of(registry);
-    first.addStatements(statement());
+    const result = registry.addToRegistryPolicy(statement({ sid: 'First' }));
+    registry.allowReplicationFrom({ sourceAccount: '111111111111' });
 
-    expect(second).toBe(first);
-    expect(first.node.path).toBe('Stack/Registry/Policy');
-    Template.fromStack(stack).resourceCountIs('AWS::ECR::RegistryPolicy', 1);
+    expect((result.policyDependable as iam.PolicyDocument).statementCount).toBe(2);
+    const policies = Template.fromStack(stack).findResources('AWS::ECR::RegistryPolicy');
+    expect(Object.keys(policies)).toHaveLength(1);
+    expect(registry.node.findChild('Policy').node.path).toBe('Stack/Registry/Policy');
   });
 
   test('a wildcard ECR action is accepted with an acknowledgeable warning', () => {
@@ -99,11 +101,22 @@ describe('RegistryPolicy', () => {
     test('fails when the registry policy scope is V1 and an action is outside V1', () => {
       const stack = newStack();
       const registry = new SharedLayerRegistry(stack, 'Registry', { blobMounting: false, registryPolicyScope: RegistryPolicyScope.V1 });
-      const policy = RegistryPolicy._of(registry);
 
-      expect(() => policy.addStatements(statement({ actions: ['ecr:DescribeImages'] })))
-        .toThrow(/has the action "ecr:DescribeImages", but the registry policy scope is V1, which accepts only ecr:ReplicateImage, ecr:BatchImportUpstreamImage, ecr:CreateRepository/);
-      expect(() => policy.addStatements(statement({ actions: ['ecr:CreateRepository'] }))).not.toThrow();
+      registry.addToRegistryPolicy(statement({ actions: ['ecr:CreateRepository'] }));
+      registry.addToRegistryPolicy(statement({ actions: ['ecr:DescribeImages'] }));
+
+      expect(() => (stack.node.root as App).synth())
+        .toThrow(/\[cdk-ecr-shared-layers:registryPolicyActionOutsideV1\] The registry policy Stack\/Registry\/Policy has the action "ecr:DescribeImages", but the registry policy scope of account 222222222222 in eu-west-1 is V1 \(Stack\/Registry\/RegistryPolicyScope\), which accepts only ecr:ReplicateImage, ecr:BatchImportUpstreamImage, ecr:CreateRepository/);
+    });
+
+    test('a standalone policy is checked against a V1 scope set anywhere in its registry', () => {
+      const app = new App();
+      const stack = new Stack(app, 'Policies', { env: ENV });
+      const settings = new Stack(app, 'Settings', { env: ENV });
+      new EcrAccountSetting(settings, 'Scope', { name: AccountSettingName.REGISTRY_POLICY_SCOPE, value: RegistryPolicyScope.V1 });
+      new RegistryPolicy(stack, 'Policy', { statements: [statement({ actions: ['ecr:BatchGetImage'] })] });
+
+      expect(() => app.synth()).toThrow(/\[Policies\] \[cdk-ecr-shared-layers:registryPolicyActionOutsideV1\] The registry policy Policies\/Policy has the action "ecr:BatchGetImage"/);
     });
 
     test.each([

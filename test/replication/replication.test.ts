@@ -1,8 +1,8 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { RegistryPolicy } from '../../src/registry/registry-policy';
+import { RegistryReplication, ReplicationDestinationPolicy } from '../../src/registry/registry-replication';
 import { SharedLayerRegistry } from '../../src/registry/shared-layer-registry';
-import { RegistryReplication, ReplicationDestinationPolicy, ReplicationRuleOptions } from '../../src/replication/replication';
+import { ReplicationRuleOptions } from '../../src/replication/replication';
 
 const SOURCE = { account: '111111111111', region: 'us-east-1' };
 const DESTINATION = { account: '222222222222', region: 'eu-west-1' };
@@ -12,15 +12,21 @@ function source(env: { account?: string; region?: string } = SOURCE): { stack: S
   return { stack, registry: new SharedLayerRegistry(stack, 'Registry', { blobMounting: false }) };
 }
 
+/** The registry's replication configuration, created by the first call (as registry.addReplication() does). */
+function replicationOf(registry: SharedLayerRegistry): RegistryReplication {
+  const existing = registry.node.tryFindChild('Replication');
+  return existing instanceof RegistryReplication ? existing : new RegistryReplication(registry, 'Replication', { registry });
+}
+
 describe('RegistryReplication', () => {
   test('renders one AWS::ECR::ReplicationConfiguration from every rule, also rules added after construction', () => {
     // GIVEN
     const { stack, registry } = source();
-    const replication = RegistryReplication._of(registry);
+    const replication = replicationOf(registry);
 
     // WHEN
     replication.addRule({ destinations: [{ region: 'us-west-2' }] });
-    RegistryReplication._of(registry).addRule({ destinations: [{ region: 'eu-west-1', account: '222222222222' }], repositoryPrefixes: ['prod', 'team/'] });
+    replicationOf(registry).addRule({ destinations: [{ region: 'eu-west-1', account: '222222222222' }], repositoryPrefixes: ['prod', 'team/'] });
 
     // THEN
     const template = Template.fromStack(stack);
@@ -42,7 +48,7 @@ describe('RegistryReplication', () => {
   test('an env-agnostic registry replicates to its own account id (a token) and skips the checks that need it', () => {
     const { stack, registry } = source({});
 
-    RegistryReplication._of(registry).addRule({ destinations: [{ region: 'us-east-1' }] });
+    replicationOf(registry).addRule({ destinations: [{ region: 'us-east-1' }] });
 
     Template.fromStack(stack).hasResourceProperties('AWS::ECR::ReplicationConfiguration', {
       ReplicationConfiguration: { Rules: [{ Destinations: [{ Region: 'us-east-1', RegistryId: { Ref: 'AWS::AccountId' } }] }] },
@@ -51,7 +57,7 @@ describe('RegistryReplication', () => {
 
   test('25 unique destinations across rules are accepted (the same one in two rules counts once)', () => {
     const { registry } = source();
-    const replication = RegistryReplication._of(registry);
+    const replication = replicationOf(registry);
     const accounts = Array.from({ length: 25 }, (_, i) => String(300000000000 + i));
 
     replication.addRule({ destinations: accounts.slice(0, 13).map((account) => ({ region: 'us-east-1', account })) });
@@ -76,12 +82,12 @@ describe('RegistryReplication', () => {
       ['a rule has 101 prefixes', { destinations: [{ region: 'eu-west-1' }], repositoryPrefixes: Array.from({ length: 101 }, (_, i) => `p${i}`) }, /has 101 repository prefixes, but a rule takes at most 100/],
     ])('fails when %s', (_name, rule, message) => {
       const { registry } = source();
-      expect(() => RegistryReplication._of(registry).addRule(rule)).toThrow(message);
+      expect(() => replicationOf(registry).addRule(rule)).toThrow(message);
     });
 
     test('fails when an 11th rule is added', () => {
       const { registry } = source();
-      const replication = RegistryReplication._of(registry);
+      const replication = replicationOf(registry);
       for (let i = 0; i < 10; i++) {
         replication.addRule({ destinations: [{ region: 'eu-west-1' }], repositoryPrefixes: [`team${i}`] });
       }
@@ -92,7 +98,7 @@ describe('RegistryReplication', () => {
 
     test('fails when the rules reach 26 unique destinations', () => {
       const { registry } = source();
-      const replication = RegistryReplication._of(registry);
+      const replication = replicationOf(registry);
       replication.addRule({ destinations: Array.from({ length: 25 }, (_, i) => ({ region: 'eu-west-1', account: String(300000000000 + i) })) });
 
       expect(() => replication.addRule({ destinations: [{ region: 'eu-west-2' }] }))
@@ -101,14 +107,14 @@ describe('RegistryReplication', () => {
 
     test('fails at synthesis when the configuration has no rules', () => {
       const { stack, registry } = source();
-      RegistryReplication._of(registry);
+      replicationOf(registry);
 
       expect(() => (stack.node.root as App).synth()).toThrow(/The replication configuration Source\/Registry\/Replication has no rules/);
     });
 
     test('fails at synthesis when a second replication configuration is declared for the registry', () => {
       const { stack, registry } = source();
-      RegistryReplication._of(registry).addRule({ destinations: [{ region: 'eu-west-1' }] });
+      replicationOf(registry).addRule({ destinations: [{ region: 'eu-west-1' }] });
       const other = new RegistryReplication(stack, 'Other', { registry });
       other.addRule({ destinations: [{ region: 'eu-west-2' }] });
 
@@ -147,7 +153,7 @@ describe('ReplicationDestinationPolicy', () => {
 
     const destination = new ReplicationDestinationPolicy(stack, 'FromSource', { sourceAccounts: ['111111111111', '333333333333'], registry });
 
-    expect(destination.policy).toBe(RegistryPolicy._of(registry));
+    expect(destination.policy.node.path).toBe(`${registry.node.path}/Policy`);
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::ECR::RegistryPolicy', 1);
     const policy = Object.values(template.findResources('AWS::ECR::RegistryPolicy'))[0];

@@ -235,10 +235,32 @@ const SHAPES: Shape[] = [
     name: 'warns when a repository key is imported with Fn.importValue',
     build: (app) => {
       const platform = new Stack(app, 'Platform', { env: A });
-      registry(platform);
+      registry(platform, RegistryEncryption.kms(new kms.Key(platform, 'Key')));
       rawRepository(platform, 'Raw', { encryptionType: 'KMS', kmsKey: Fn.importValue('SharedKeyArn') });
     },
     warnings: [`Platform/Raw ${ENCRYPTION_NOT_PROVABLE}`],
+  },
+  {
+    name: 'fails when a KMS repository with an imported key is in an AES256 registry (the types differ)',
+    build: (app) => {
+      const platform = new Stack(app, 'Platform', { env: A });
+      registry(platform);
+      rawRepository(platform, 'Raw', { encryptionType: 'KMS', kmsKey: Fn.importValue('SharedKeyArn') });
+    },
+    errors: ['[cdk-ecr-shared-layers:encryptionMismatch]', '- KMS (key an imported value), 1 resource: Platform/Raw'],
+  },
+  {
+    name: 'fails when the registry key is a CfnParameter and a plain repository is AES256 (the types differ)',
+    build: (app) => {
+      const platform = new Stack(app, 'Platform', { env: A });
+      const key = kms.Key.fromKeyArn(platform, 'Key', new CfnParameter(platform, 'KeyArn').valueAsString);
+      registry(platform, RegistryEncryption.kms(key));
+      new ecr.Repository(platform, 'Plain');
+    },
+    errors: [
+      '[Platform] [cdk-ecr-shared-layers:encryptionMismatch] Blob mounting is on for account 111111111111 in us-east-1 (Platform/Registry)',
+      '- AES256, 1 resource: Platform/Plain',
+    ],
   },
   {
     name: 'allows different encryption in another region of the same account',
