@@ -44,6 +44,27 @@ describe('RegistryCreationTemplate', () => {
     template.resourceCountIs('AWS::IAM::Role', 0);
   });
 
+  test.each<[string, (stack: Stack) => kms.IKey]>([
+    ['kms.Alias.fromAliasName', (stack) => kms.Alias.fromAliasName(stack, 'Alias', 'alias/platform/ecr')],
+    ['a new kms.Alias', (stack) => new kms.Alias(stack, 'Alias', { aliasName: 'alias/platform/ecr', targetKey: new kms.Key(stack, 'Key') })],
+    ['an alias ARN given to kms.Key.fromKeyArn', (stack) => kms.Key.fromKeyArn(stack, 'Imported', 'arn:aws:kms:us-east-1:111111111111:alias/platform/ecr')],
+  ])('fails when the registry key is an alias (%s): a creation template needs a key ARN', (_name, makeKey) => {
+    const stack = new Stack(new App(), 'Stack', { env: ENV });
+    const key = makeKey(stack);
+
+    expect(() => new SharedLayerRegistry(stack, 'Registry', { blobMounting: false, encryption: RegistryEncryption.kms(key) }))
+      .toThrow(/^\[cdk-ecr-shared-layers:creationTemplateKeyIsAlias\] Stack\/Registry\/DefaultCreationTemplate: The registry Stack\/Registry uses the KMS key .* as an alias .*, but a repository creation template needs a key ARN: Amazon ECR rejects an alias in KmsKey\. Give the key itself: kms\.Key\.fromKeyArn/);
+  });
+
+  test('an alias key is accepted when the registry has no creation templates', () => {
+    const stack = new Stack(new App(), 'Stack', { env: ENV });
+    const alias = kms.Alias.fromAliasName(stack, 'Alias', 'alias/platform/ecr');
+
+    new SharedLayerRegistry(stack, 'Registry', { blobMounting: false, creationTemplates: false, encryption: RegistryEncryption.kms(alias) });
+
+    Template.fromStack(stack).resourceCountIs('AWS::ECR::RepositoryCreationTemplate', 0);
+  });
+
   test('a registry has one default template, whatever else it adds', () => {
     const { stack, registry } = registryStack({ creationTemplates: true });
 

@@ -67,6 +67,17 @@ describe('PullThroughCacheRule', () => {
       Match.stringLikeRegexp('No repository creation template of Stack/Registry applies to PULL_THROUGH_CACHE for prefix "ecr-public".*cdk-ecr-shared-layers:pullThroughCacheWithoutTemplate'));
   });
 
+  test('the warning of an AES256 registry does not claim the repositories leave its encryption', () => {
+    const { stack, registry } = registryStack();
+    registry.addPullThroughCacheRule({ upstream: PullThroughUpstream.ECR_PUBLIC, prefix: 'ecr-public' });
+
+    const warnings = Annotations.fromStack(stack).findWarning('/Stack/Registry/PullThroughCacheecr-public', Match.stringLikeRegexp('pullThroughCacheWithoutTemplate'));
+    expect(warnings.map((w) => w.entry.data)).toEqual([
+      'No repository creation template of Stack/Registry applies to PULL_THROUGH_CACHE for prefix "ecr-public" (or ROOT): ECR creates these repositories with mutable tags and without the registry\'s lifecycle rules (their encryption, AES256, is the registry\'s). '
+      + 'Add a RegistryCreationTemplate with prefix \'ecr-public\' applied for PULL_THROUGH_CACHE, or keep the registry\'s default templates on (creationTemplates: true). [ack: cdk-ecr-shared-layers:pullThroughCacheWithoutTemplate]',
+    ]);
+  });
+
   test.each([
     ['the default ROOT template', (registry: SharedLayerRegistry) => RegistryCreationTemplate._default(registry)],
     ['a template for the rule\'s prefix', (registry: SharedLayerRegistry) => new RegistryCreationTemplate(registry, 'T', {

@@ -1,10 +1,12 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Aspects, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { RegistryPolicyScope } from '../../src/account-settings/account-setting-values';
 import { AccountSettingName, EcrAccountSetting } from '../../src/account-settings/ecr-account-setting';
 import { RegistryPolicy } from '../../src/registry/registry-policy';
 import { SharedLayerRegistry } from '../../src/registry/shared-layer-registry';
+import { LayerSharingChecks } from '../../src/validation/layer-sharing-checks';
 
 const ENV = { account: '222222222222', region: 'eu-west-1' };
 const REPOSITORIES = 'arn:aws:ecr:eu-west-1:222222222222:repository/*';
@@ -117,6 +119,63 @@ describe('RegistryPolicy', () => {
       new RegistryPolicy(stack, 'Policy', { statements: [statement({ actions: ['ecr:BatchGetImage'] })] });
 
       expect(() => app.synth()).toThrow(/\[Policies\] \[cdk-ecr-shared-layers:registryPolicyActionOutsideV1\] The registry policy Policies\/Policy has the action "ecr:BatchGetImage"/);
+    });
+
+    describe('statements that grant to everyone', () => {
+      const everyone: Array<[string, () => iam.PolicyStatement]> = [
+        ['Principal "*" (StarPrincipal)', () => statement({ principals: [new iam.StarPrincipal()] })],
+        ['AnyPrincipal ({ AWS: "*" })', () => statement({ principals: [new iam.AnyPrincipal()] })],
+        ['{ AWS: "*" } among other principals', () => statement({ principals: [new iam.AccountPrincipal('111111111111'), new iam.ArnPrincipal('*')] })],
+        ['a negated organization condition', () => statement({ principals: [new iam.AnyPrincipal()], conditions: { StringNotEquals: { 'aws:PrincipalOrgID': 'o-abc123def4' } } })],
+        ['an ...IfExists organization condition', () => statement({ principals: [new iam.AnyPrincipal()], conditions: { StringEqualsIfExists: { 'aws:PrincipalOrgID': 'o-abc123def4' } } })],
+      ];
+
+      test.each(everyone)('fails for %s without a limiting condition', (_name, make) => {
+        const policy = new RegistryPolicy(newStack(), 'Policy');
+
+        expect(() => policy.addStatements(make()))
+          .toThrow(/^\[cdk-ecr-shared-layers:registryPolicyPublic\] Stack\/Policy: Registry policy statement .* allows everyone \(Principal "\*"\) without a condition that limits it to your organization or accounts: anyone could use the registry's repositories\. Add a condition such as \{ StringEquals: \{ 'aws:PrincipalOrgID': 'o-xxxxxxxxxx' \} \}.* or name the accounts \(new iam\.AccountPrincipal\('111111111111'\)\)\. For a registry that is meant to be public, set allowPublicAccess: true\.$/);
+      });
+
+      test.each([
+        ['aws:PrincipalOrgID', { StringEquals: { 'aws:PrincipalOrgID': 'o-abc123def4' } }],
+        ['aws:PrincipalAccount', { StringEquals: { 'aws:PrincipalAccount': ['111111111111', '333333333333'] } }],
+        ['aws:SourceAccount', { StringEquals: { 'aws:SourceAccount': '111111111111' } }],
+        ['aws:PrincipalOrgPaths', { 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': ['o-abc123def4/r-ab12/ou-ab12-11111111/*'] } }],
+        ['aws:SourceOrgID', { StringEquals: { 'aws:SourceOrgID': 'o-abc123def4' } }],
+      ])('accepts everyone limited by %s', (_key, conditions) => {
+        const stack = newStack();
+        const policy = new RegistryPolicy(stack, 'Policy');
+
+        policy.addStatements(statement({ principals: [new iam.AnyPrincipal()], conditions }));
+
+        Template.fromStack(stack).hasResourceProperties('AWS::ECR::RegistryPolicy', {
+          PolicyText: { Statement: [Match.objectLike({ Principal: { AWS: '*' }, Condition: conditions })] },
+        });
+      });
+
+      test('accepts everyone with allowPublicAccess: true (a truly public registry)', () => {
+        const stack = newStack();
+        const registry = new SharedLayerRegistry(stack, 'Registry', { blobMounting: false, allowPublicAccess: true });
+
+        registry.addToRegistryPolicy(statement({ principals: [new iam.StarPrincipal()], actions: ['ecr:BatchGetImage'] }));
+
+        Template.fromStack(stack).hasResourceProperties('AWS::ECR::RegistryPolicy', {
+          PolicyText: { Statement: [Match.objectLike({ Principal: '*', Action: 'ecr:BatchGetImage' })] },
+        });
+        expect(() => (stack.node.root as App).synth()).not.toThrow();
+      });
+
+      test('fails at synthesis for a raw CfnRegistryPolicy that grants to everyone', () => {
+        const stack = newStack();
+        Aspects.of(stack.node.root).add(new LayerSharingChecks());
+        new ecr.CfnRegistryPolicy(stack, 'Raw', {
+          policyText: { Version: '2012-10-17', Statement: [{ Sid: 'Everyone', Effect: 'Allow', Principal: { AWS: '*' }, Action: 'ecr:BatchGetImage', Resource: REPOSITORIES }] },
+        });
+
+        expect(() => (stack.node.root as App).synth())
+          .toThrow(/\[Stack\] \[cdk-ecr-shared-layers:registryPolicyPublic\] The registry policy Stack\/Raw allows everyone \(Principal "\*"\) without a condition that limits it to your organization or accounts \(statement "Everyone"\)/);
+      });
     });
 
     test.each([

@@ -67,22 +67,34 @@ describe('RegistryReplication', () => {
   });
 
   describe('fails', () => {
-    test.each<[string, ReplicationRuleOptions, RegExp]>([
-      ['a rule has no destinations', { destinations: [] }, /Replication rule 1 has no destinations/],
-      ['a destination account is not 12 digits', { destinations: [{ region: 'eu-west-1', account: '1234' }] }, /has the destination account "1234": expected a 12-digit AWS account id/],
-      ['a destination region is not a region', { destinations: [{ region: 'europe' }] }, /has the destination region "europe", which is not a region name/],
-      ['the destination is the source registry', { destinations: [{ region: 'us-east-1' }] }, /replicates to \{"region":"us-east-1","account":"111111111111"\}, which is the source registry itself \(Source\/Registry\)/],
-      ['the destination is the source registry, named by account', { destinations: [{ region: 'us-east-1', account: '111111111111' }] }, /which is the source registry itself/],
-      ['the destination is in the China partition', { destinations: [{ region: 'cn-north-1' }] }, /replicates from us-east-1 \(partition aws\) to cn-north-1 \(partition aws-cn\): ECR does not replicate across partitions/],
-      ['the destination is in GovCloud', { destinations: [{ region: 'us-gov-west-1', account: '222222222222' }] }, /\(partition aws-us-gov\)/],
-      ['a destination is listed twice', { destinations: [{ region: 'eu-west-1' }, { region: 'eu-west-1', account: '111111111111' }] }, /lists the destination \{"region":"eu-west-1","account":"111111111111"\} twice/],
-      ['a prefix is 1 character', { destinations: [{ region: 'eu-west-1' }], repositoryPrefixes: ['a'] }, /has the repository prefix "a": expected 2-256 characters/],
-      ['a prefix is 257 characters', { destinations: [{ region: 'eu-west-1' }], repositoryPrefixes: ['a'.repeat(257)] }, /expected 2-256 characters/],
-      ['a prefix has upper-case letters', { destinations: [{ region: 'eu-west-1' }], repositoryPrefixes: ['Prod'] }, /has the repository prefix "Prod"/],
-      ['a rule has 101 prefixes', { destinations: [{ region: 'eu-west-1' }], repositoryPrefixes: Array.from({ length: 101 }, (_, i) => `p${i}`) }, /has 101 repository prefixes, but a rule takes at most 100/],
-    ])('fails when %s', (_name, rule, message) => {
+    test.each<[string, ReplicationRuleOptions, string, RegExp]>([
+      ['a rule has no destinations', { destinations: [] }, 'replicationRuleWithoutDestinations', /Replication rule 1 has no destinations/],
+      ['a destination account is not 12 digits', { destinations: [{ region: 'eu-west-1', account: '1234' }] }, 'invalidReplicationAccount', /has the destination account "1234": expected a 12-digit AWS account id/],
+      ['a destination region is not a region', { destinations: [{ region: 'europe' }] }, 'invalidReplicationRegion', /has the destination region "europe", which is not a region name/],
+      ['the destination is the source registry', { destinations: [{ region: 'us-east-1' }] }, 'replicationToItself', /replicates to \{"region":"us-east-1","account":"111111111111"\}, which is the source registry itself \(Source\/Registry\)/],
+      ['the destination is the source registry, named by account', { destinations: [{ region: 'us-east-1', account: '111111111111' }] }, 'replicationToItself', /which is the source registry itself/],
+      ['the destination is in the China partition', { destinations: [{ region: 'cn-north-1' }] }, 'replicationAcrossPartitions', /replicates from us-east-1 \(partition aws\) to cn-north-1 \(partition aws-cn\): ECR does not replicate across partitions/],
+      ['the destination is in GovCloud', { destinations: [{ region: 'us-gov-west-1', account: '222222222222' }] }, 'replicationAcrossPartitions', /\(partition aws-us-gov\)/],
+      ['a destination is listed twice', { destinations: [{ region: 'eu-west-1' }, { region: 'eu-west-1', account: '111111111111' }] }, 'duplicateReplicationDestination', /lists the destination \{"region":"eu-west-1","account":"111111111111"\} twice/],
+      ['a prefix is 1 character', { destinations: [{ region: 'eu-west-1' }], repositoryPrefixes: ['a'] }, 'invalidReplicationPrefix', /has the repository prefix "a": expected 2-256 characters/],
+      ['a prefix is 257 characters', { destinations: [{ region: 'eu-west-1' }], repositoryPrefixes: ['a'.repeat(257)] }, 'invalidReplicationPrefix', /expected 2-256 characters/],
+      ['a prefix has upper-case letters', { destinations: [{ region: 'eu-west-1' }], repositoryPrefixes: ['Prod'] }, 'invalidReplicationPrefix', /has the repository prefix "Prod"/],
+      ['a rule has 101 prefixes', { destinations: [{ region: 'eu-west-1' }], repositoryPrefixes: Array.from({ length: 101 }, (_, i) => `p${i}`) }, 'tooManyReplicationPrefixes', /has 101 repository prefixes, but a rule takes at most 100/],
+      ['the destination is in the European Sovereign Cloud', { destinations: [{ region: 'eusc-de-east-1', account: '222222222222' }] }, 'replicationAcrossPartitions', /to eusc-de-east-1 \(partition aws-eusc\)/],
+    ])('fails when %s', (_name, rule, id, message) => {
       const { registry } = source();
+      expect(() => replicationOf(registry).addRule(rule)).toThrow(`[cdk-ecr-shared-layers:${id}] Source/Registry/Replication: Replication rule 1`);
       expect(() => replicationOf(registry).addRule(rule)).toThrow(message);
+    });
+
+    test('accepts a destination in the European Sovereign Cloud from a registry there (eusc- is a region prefix)', () => {
+      const { stack, registry } = source({ account: '111111111111', region: 'eusc-de-east-1' });
+
+      registry.addReplication({ destinations: [{ region: 'eusc-de-east-2', account: '222222222222' }] });
+
+      Template.fromStack(stack).hasResourceProperties('AWS::ECR::ReplicationConfiguration', {
+        ReplicationConfiguration: { Rules: [{ Destinations: [{ Region: 'eusc-de-east-2', RegistryId: '222222222222' }] }] },
+      });
     });
 
     test('fails when an 11th rule is added', () => {
