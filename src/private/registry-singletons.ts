@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { errorText } from './errors';
 import { registryKeyOf } from './registry-key';
 
 interface Claim {
@@ -45,10 +46,9 @@ export function claimRegistrySingleton(owner: IConstruct, kind: string, fix: str
       if (same.length < 2 || same[0].owner !== owner) {
         return [];
       }
-      return [
+      return [errorText('duplicateRegistrySingleton',
         `${kind} is defined ${same.length} times for ${registry.label}: ${same.map((c) => c.owner.node.path).join(', ')}. `
-        + `It exists once per registry (account and region), so the last deploy would silently win. ${fix}`,
-      ];
+        + `It exists once per registry (account and region), so the last deploy would silently win. ${fix}`)];
     },
   });
 }

@@ -1,5 +1,6 @@
 import { CfnResource, Stack, Stage } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
 import { IConstruct } from 'constructs';
 import { EncryptionIdentity, EncryptionNormaliser } from './encryption-identity';
 import { EcrAccountSetting } from '../account-settings/ecr-account-setting';
@@ -46,6 +47,8 @@ export interface RegistryGroup {
   readonly registryPolicies: ecr.CfnRegistryPolicy[];
   /** Account settings with a name and value known at synthesis, however written. */
   readonly accountSettings: Array<{ readonly construct: IConstruct; readonly name: string; readonly value: unknown }>;
+  /** Container image assets (`DockerImageAsset`, `TarballImageAsset`), with the repository they are pushed to. */
+  readonly imageAssets: Array<{ readonly construct: IConstruct; readonly repositoryName: string }>;
 }
 
 /** The app's ECR resources, grouped by registry. */
@@ -86,6 +89,7 @@ export function takeInventory(root: IConstruct): AppInventory {
           pullThroughCacheRules: [],
           registryPolicies: [],
           accountSettings: [],
+          imageAssets: [],
         };
         groups.set(key.key, group);
       }
@@ -116,6 +120,10 @@ export function takeInventory(root: IConstruct): AppInventory {
   function visit(construct: IConstruct, stack: Stack): void {
     const type = (construct as Partial<CfnResource>).cfnResourceType;
     if (type === undefined) {
+      if (construct instanceof ecrAssets.DockerImageAsset || construct instanceof ecrAssets.TarballImageAsset) {
+        groupFor(stack).imageAssets.push({ construct, repositoryName: construct.repository.repositoryName });
+        return;
+      }
       if (isRegistry(construct)) {
         const group = groupFor(stack);
         group.registries.push({ construct, encryption: normaliser.normalise(construct._encryptionConfiguration), what: 'registry' });

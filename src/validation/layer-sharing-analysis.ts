@@ -66,7 +66,7 @@ export function analyse(inventory: AppInventory): Finding[] {
 }
 
 /** The registry's encryption: its SharedLayerRegistry's, else the most common known one. */
-function referenceEncryption(group: RegistryGroup): EncryptionIdentity | undefined {
+export function referenceEncryption(group: RegistryGroup): EncryptionIdentity | undefined {
   if (group.registries.length > 0) {
     return group.registries[0].encryption;
   }

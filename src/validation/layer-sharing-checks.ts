@@ -3,12 +3,13 @@ import { IConstruct } from 'constructs';
 import { takeInventory } from './app-inventory';
 import { analyse, WarningIds } from './layer-sharing-analysis';
 import { Finding, Rule } from './rule';
+import { CONTAINER_ASSETS_OUTSIDE_ISLAND, containerAssetsOutsideIsland } from './rule-container-assets';
 import { registryPolicyPublic } from './rule-registry-policy-public';
 import { registryPolicyScopeV1 } from './rule-registry-policy-scope-v1';
 import { errorText, qualifiedId } from '../private/errors';
 
 /** Every rule of the checks, in the order they run. */
-const RULES: Rule[] = [analyse, registryPolicyPublic, registryPolicyScopeV1];
+const RULES: Rule[] = [analyse, registryPolicyPublic, registryPolicyScopeV1, containerAssetsOutsideIsland];
 
 /** One analysis of the whole app, shared by the validations of its stacks and Stages. */
 interface AppAnalysis {
@@ -53,6 +54,8 @@ function stateOf(root: IConstruct): ChecksState {
  * - pull through cache rules of such a registry (warning: their images cannot be mounted);
  * - a registry policy that grants to everyone without a limiting condition (error), or that has
  *   actions outside registry policy scope V1 where the app sets scope V1 (error);
+ * - container image assets pushed to the CDK bootstrap's repository (AES256) in a registry with
+ *   another encryption (warning: their layers are not shared);
  * - stacks without a concrete account and region are checked within themselves only (warning).
  *
  * Errors make `app.synth()` throw and are shown as `[cdk-ecr-shared-layers:<id>] ...` by the stack
@@ -80,6 +83,8 @@ export class LayerSharingChecks implements IAspect {
   public static readonly REPLICATION_ENCRYPTION_NOT_PROVABLE: string = qualifiedId(WarningIds.REPLICATION_ENCRYPTION_NOT_PROVABLE);
   /** Warning: a pull through cache rule in a registry with blob mounting on (its images cannot be mounted). */
   public static readonly PULL_THROUGH_CACHE_NOT_MOUNTED: string = qualifiedId(WarningIds.PULL_THROUGH_CACHE_NOT_MOUNTED);
+  /** Warning: container image assets pushed to the CDK bootstrap's repository, outside the registry's encryption island. */
+  public static readonly CONTAINER_ASSETS_OUTSIDE_ISLAND: string = qualifiedId(CONTAINER_ASSETS_OUTSIDE_ISLAND);
 
   /**
    * Turns the checks on for the whole app that `scope` belongs to. Idempotent: call it as often as

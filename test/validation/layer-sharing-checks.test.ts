@@ -1,6 +1,8 @@
-import { App, Annotations as CoreAnnotations, Aspects, CfnParameter, CfnResource, CustomResource, Fn, Stack, Stage, Validations } from 'aws-cdk-lib';
+import * as path from 'path';
+import { App, Annotations as CoreAnnotations, Aspects, CfnParameter, CfnResource, CustomResource, DefaultStackSynthesizer, Fn, Stack, Stage, Validations } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { EcrAccountSetting, RegistryEncryption, SharedLayerRegistry, SharedRepository } from '../../src';
@@ -17,7 +19,9 @@ const ENV_AGNOSTIC = 'cdk-ecr-shared-layers:envAgnosticStack';
 const OUTSIDE_APP = 'cdk-ecr-shared-layers:replicationDestinationOutsideApp';
 const REPLICATION_NOT_PROVABLE = 'cdk-ecr-shared-layers:replicationEncryptionNotProvable';
 const PULL_THROUGH = 'cdk-ecr-shared-layers:pullThroughCacheNotMounted';
-const CHECK_IDS = [ENCRYPTION_NOT_PROVABLE, ENV_AGNOSTIC, OUTSIDE_APP, REPLICATION_NOT_PROVABLE, PULL_THROUGH];
+const CONTAINER_ASSETS = 'cdk-ecr-shared-layers:containerAssetsOutsideIsland';
+const CHECK_IDS = [ENCRYPTION_NOT_PROVABLE, ENV_AGNOSTIC, OUTSIDE_APP, REPLICATION_NOT_PROVABLE, PULL_THROUGH, CONTAINER_ASSETS];
+const IMAGE = path.join(__dirname, 'fixtures', 'image');
 
 /** An app shape: what it builds, and what the checks must say about it. */
 interface Shape {
@@ -478,6 +482,45 @@ const SHAPES: Shape[] = [
       new ecr.CfnPullThroughCacheRule(platform, 'DockerHub', { ecrRepositoryPrefix: 'docker-hub', upstreamRegistryUrl: 'registry-1.docker.io' });
     },
     warnings: [`Platform/DockerHub ${PULL_THROUGH}`],
+  },
+  {
+    name: 'fails when a registry with blobMounting: false has another encryption beside it, without claiming blob mounting is on',
+    build: (app) => {
+      const platform = new Stack(app, 'Platform', { env: A });
+      new SharedLayerRegistry(platform, 'Registry', { blobMounting: false });
+      rawRepository(platform, 'Raw', { encryptionType: 'KMS' });
+    },
+    errors: [
+      '[Platform] [cdk-ecr-shared-layers:encryptionMismatch] account 111111111111 in us-east-1 has a SharedLayerRegistry (Platform/Registry) whose repositories are meant to share layers (blobMounting: false leaves the setting to another stack), but its repositories',
+    ],
+  },
+  // ---- container image assets (the CDK bootstrap's repository is AES256)
+  {
+    name: 'warns when a container image asset goes to the bootstrap repository (AES256) of a KMS registry',
+    build: (app) => {
+      const platform = new Stack(app, 'Platform', { env: A });
+      registry(platform, RegistryEncryption.kms(new kms.Key(platform, 'Key')));
+      new ecrAssets.DockerImageAsset(new Stack(app, 'Service', { env: A }), 'Image', { directory: IMAGE });
+    },
+    warnings: [`Service/Image ${CONTAINER_ASSETS}`],
+  },
+  {
+    name: 'allows container image assets in an AES256 registry (the bootstrap repository is in its island)',
+    build: (app) => {
+      registry(new Stack(app, 'Platform', { env: A }));
+      new ecrAssets.DockerImageAsset(new Stack(app, 'Service', { env: A }), 'Image', { directory: IMAGE });
+    },
+    warnings: [],
+  },
+  {
+    name: 'allows container image assets pushed to a repository of the registry (imageAssetsRepositoryName)',
+    build: (app) => {
+      const platform = new Stack(app, 'Platform', { env: A });
+      registry(platform, RegistryEncryption.kms(new kms.Key(platform, 'Key'))).addRepository('CdkAssets', { repositoryName: 'cdk-assets' });
+      const service = new Stack(app, 'Service', { env: A, synthesizer: new DefaultStackSynthesizer({ imageAssetsRepositoryName: 'cdk-assets' }) });
+      new ecrAssets.DockerImageAsset(service, 'Image', { directory: IMAGE });
+    },
+    warnings: [],
   },
   // ---- acknowledged warnings
   {
