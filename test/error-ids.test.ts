@@ -22,7 +22,7 @@ function idsInSource(): string[] {
     /\berror\('([\w.]+)'/g,
     /\berrorText\('([\w.]+)'/g,
     /\bwarn\([\w.()!]+, '([\w.]+)'/g,
-    /\binvalid\(factory, '([\w.]+)'/g,
+    /\binvalid\([\w.]+, '([\w.]+)'/g,
     /\.id \?\? '([\w.]+)'/g,
     /'cdk-ecr-shared-layers:(\w+)'/g,
     /^ {2}[A-Z_0-9]+: '(\w+)',$/gm,

@@ -2,7 +2,7 @@ import { Annotations, CustomResource, Duration, RemovalPolicy, Token } from 'aws
 import { Construct } from 'constructs';
 import { AccountSettingProvider } from './provider';
 import { fail, show } from '../private/errors';
-import { claimRegistrySingleton } from '../private/registry-singletons';
+import { LayerSharingChecks } from '../validation/layer-sharing-checks';
 
 /**
  * Names of the Amazon ECR account settings this library knows.
@@ -236,7 +236,6 @@ export class EcrAccountSetting extends Construct {
     if (Token.isUnresolved(this.settingName)) {
       return;
     }
-    claimRegistrySingleton(this, `ECR account setting ${this.settingName}`,
-      'Keep exactly one of them (for example in one baseline stack per account and region) and remove the others.');
+    LayerSharingChecks._claimSingleton(this);
   }
 }

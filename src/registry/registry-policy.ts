@@ -7,7 +7,6 @@ import { ACCOUNT_ID, allRepositoriesArn, ECR_ACTION, ECR_ARN, REGISTRY_POLICY_V1
 import { markPublicAccessAllowed } from '../private/brands';
 import { errorText, fail, show } from '../private/errors';
 import { grantsToEveryone, LIMITING_CONDITION_KEYS } from '../private/public-principals';
-import { claimRegistrySingleton } from '../private/registry-singletons';
 import { LayerSharingChecks } from '../validation/layer-sharing-checks';
 
 // Checked 2026 against https://docs.aws.amazon.com/AmazonECR/latest/userguide/registry-permissions-create.html:
@@ -93,8 +92,6 @@ export class RegistryPolicy extends Construct {
         : [],
     });
     this.addStatements(...(props.statements ?? []));
-    claimRegistrySingleton(this, 'ECR registry policy',
-      'Keep one registry policy per account and region: add every statement to it (registry.addToRegistryPolicy(), or addStatements() on the one RegistryPolicy).');
   }
 
   /**

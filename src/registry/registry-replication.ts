@@ -4,9 +4,9 @@ import { Construct } from 'constructs';
 import { RegistryPolicy } from './registry-policy';
 import type { SharedLayerRegistry } from './shared-layer-registry';
 import { errorText, fail } from '../private/errors';
-import { claimRegistrySingleton } from '../private/registry-singletons';
 import { ReplicationRuleOptions } from '../replication/replication';
 import { renderReplicationRule, ReplicationSource, validateReplicationRule } from '../replication/replication-rules';
+import { LayerSharingChecks } from '../validation/layer-sharing-checks';
 
 /**
  * The replication configuration (`AWS::ECR::ReplicationConfiguration`) of a `SharedLayerRegistry`:
@@ -38,8 +38,8 @@ export class RegistryReplication extends Construct {
         ? [errorText('replicationWithoutRules', `The replication configuration ${this.node.path} has no rules: add one with addRule() (or addReplication() on the registry), or remove it.`)]
         : [],
     });
-    claimRegistrySingleton(this, 'ECR replication configuration',
-      'Keep one replication configuration per account and region: add every rule with registry.addReplication() on the one SharedLayerRegistry of that account and region.');
+    // One per registry: a second one for the same account and region fails synthesis.
+    LayerSharingChecks._claimSingleton(this);
   }
 
   /** The rules added so far. */

@@ -5,8 +5,8 @@ import type { SharedLayerRegistry } from './shared-layer-registry';
 import { checkAtSynthesis, warn } from '../private/annotations';
 import { wildcardMatches } from '../private/aws-names';
 import { show } from '../private/errors';
-import { claimRegistrySingleton } from '../private/registry-singletons';
 import { RegistryScanning } from '../scanning/registry-scanning';
+import { LayerSharingChecks } from '../validation/layer-sharing-checks';
 
 /**
  * Properties of a `RegistryScanningConfiguration`.
@@ -42,8 +42,8 @@ export class RegistryScanningConfiguration extends Construct {
       scanType: this.scanning.scanType,
       rules: this.scanning._renderRules(),
     });
-    claimRegistrySingleton(this, 'ECR registry scanning configuration',
-      'Keep one scanning configuration per account and region: set it once, with the scanning prop of the SharedLayerRegistry of that account and region.');
+    // One per registry: a second one for the same account and region fails synthesis.
+    LayerSharingChecks._claimSingleton(this);
     if (this.scanning.scanType === 'ENHANCED') {
       checkAtSynthesis(this, () => this.warnAboutUnmatchedFilters(props.registry));
     }

@@ -19,7 +19,6 @@ import { warn } from '../private/annotations';
 import { allRepositoriesArn } from '../private/aws-names';
 import { markAsRegistry } from '../private/brands';
 import { fail, show } from '../private/errors';
-import { claimRegistrySingleton } from '../private/registry-singletons';
 import { ReplicationRuleOptions } from '../replication/replication';
 import { LayerSharingChecks } from '../validation/layer-sharing-checks';
 
@@ -149,8 +148,6 @@ export class SharedLayerRegistry extends Construct {
     // The app-wide layer-sharing checks run for every app with a registry, without being asked.
     LayerSharingChecks.ensure(this);
 
-    claimRegistrySingleton(this, 'SharedLayerRegistry',
-      'A registry has one owner: keep one SharedLayerRegistry per account and region, and add repositories from other stacks with new SharedRepository(stack, id, { registry }).');
   }
 
   /** The repositories of the registry, in every stack. */

@@ -18,7 +18,6 @@ export const WarningIds = {
 /** Error ids, without the namespace. */
 export const ErrorIds = {
   ENCRYPTION_MISMATCH: 'encryptionMismatch',
-  DUPLICATE_REGISTRY_SINGLETON: 'duplicateRegistrySingleton',
   REPLICATION_LEAVES_ISLAND: 'replicationLeavesIsland',
 } as const;
 
@@ -55,7 +54,6 @@ export function analyse(inventory: AppInventory): Finding[] {
           `Images pulled through the cache rule ${displayPath(rule)} (repository prefix ${describe(rule.ecrRepositoryPrefix)}) cannot be mounted: Amazon ECR does not support blob mounting for images created through pull through cache, so their layers are stored separately from the rest of ${group.key.label}. Acknowledge this warning if that is expected.`);
       }
     }
-    checkSingletons(group, errors);
   }
   for (const group of inventory.groups.values()) {
     for (const replication of group.replications) {
@@ -185,21 +183,6 @@ function islandError(group: RegistryGroup, reference: EncryptionIdentity, island
       + `Fix: create each repository with registry.addRepository() or new SharedRepository() so it gets the registry's encryption, or change the encryption of the others (and of creation templates) to ${reference.label}. ${CREATE_ONLY}`,
     involved,
   };
-}
-
-function checkSingletons(group: RegistryGroup, errors: Finding[]): void {
-  for (const [kind, members] of group.singletons) {
-    // Duplicates among the library's own owners are reported by their claims already.
-    if (members.length < 2 || members.every((m) => m.claimed)) {
-      continue;
-    }
-    errors.push({
-      id: ErrorIds.DUPLICATE_REGISTRY_SINGLETON,
-      message: `${kind} is defined ${members.length} times for ${group.key.label}: ${members.map((m) => displayPath(m.construct)).join(', ')}. `
-        + 'It exists once per registry (account and region), so the last deploy would silently overwrite the others. Keep exactly one of them (for example in one baseline stack per account and region) and remove the others.',
-      involved: members.map((m) => m.construct),
-    });
-  }
 }
 
 interface Destination {

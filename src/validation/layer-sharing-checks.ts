@@ -6,10 +6,13 @@ import { Finding, Rule } from './rule';
 import { CONTAINER_ASSETS_OUTSIDE_ISLAND, containerAssetsOutsideIsland } from './rule-container-assets';
 import { registryPolicyPublic } from './rule-registry-policy-public';
 import { registryPolicyScopeV1 } from './rule-registry-policy-scope-v1';
+import { duplicateRegistrySingletons } from './rule-singletons';
 import { errorText, qualifiedId } from '../private/errors';
 
-/** Every rule of the checks, in the order they run. */
-const RULES: Rule[] = [analyse, registryPolicyPublic, registryPolicyScopeV1, containerAssetsOutsideIsland];
+/** The rules that run for every app with a construct that owns a registry singleton. */
+const SINGLETON_RULES: Rule[] = [duplicateRegistrySingletons];
+/** Every rule of the checks, in the order they run (with a registry, a registry policy or the aspect). */
+const ALL_RULES: Rule[] = [...SINGLETON_RULES, analyse, registryPolicyPublic, registryPolicyScopeV1, containerAssetsOutsideIsland];
 
 /** One analysis of the whole app, shared by the validations of its stacks and Stages. */
 interface AppAnalysis {
@@ -22,6 +25,8 @@ interface AppAnalysis {
 interface ChecksState {
   /** Stacks and Stages (and the root) that have the validation. */
   readonly registered: Set<IConstruct>;
+  /** Whether every rule runs (else only the singleton rules). */
+  all: boolean;
   analysis?: AppAnalysis;
 }
 
@@ -31,7 +36,7 @@ function stateOf(root: IConstruct): ChecksState {
   const holder = root as unknown as Record<symbol, ChecksState | undefined>;
   let state = holder[STATE];
   if (!state) {
-    state = { registered: new Set() };
+    state = { registered: new Set(), all: false };
     Object.defineProperty(root, STATE, { value: state, enumerable: false });
   }
   return state;
@@ -93,6 +98,16 @@ export class LayerSharingChecks implements IAspect {
    * @param scope any construct of the app
    */
   public static ensure(scope: IConstruct): void {
+    stateOf(scope.node.root).all = true;
+    LayerSharingChecks._claimSingleton(scope);
+  }
+
+  /**
+   * Turns on the check of registry singletons for the app of `scope` (a construct that exists once
+   * per registry: an account setting, the replication or scanning configuration). Idempotent.
+   * @internal
+   */
+  public static _claimSingleton(scope: IConstruct): void {
     const root = scope.node.root;
     const state = stateOf(root);
     // The stack of `scope` reports the errors about its constructs (under its own path).
@@ -139,7 +154,7 @@ function register(root: IConstruct, state: ChecksState, validator: IConstruct): 
         // First validation of this synthesis: analyse the whole app once, adding the warnings
         // before any stack of it is written.
         const inventory = takeInventory(root);
-        analysis = { findings: RULES.flatMap((rule) => rule(inventory)), usedBy: new Set() };
+        analysis = { findings: (state.all ? ALL_RULES : SINGLETON_RULES).flatMap((rule) => rule(inventory)), usedBy: new Set() };
         state.analysis = analysis;
       }
       analysis.usedBy.add(validator);

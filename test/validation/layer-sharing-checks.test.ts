@@ -397,7 +397,7 @@ const SHAPES: Shape[] = [
       replication(new Stack(app, 'One', { env: A }), 'Replication', [{ region: 'eu-central-1', registryId: '333333333333' }]);
       replication(new Stack(app, 'Two', { env: A }), 'Replication', [{ region: 'eu-central-1', registryId: '333333333333' }]);
     },
-    errors: ['ECR replication configuration is defined 2 times for account 111111111111 in us-east-1: One/Replication, Two/Replication', 'the last deploy would silently overwrite the others'],
+    errors: ['ECR replication configuration is defined 2 times for account 111111111111 in us-east-1: One/Replication, Two/Replication', 'the last deploy would silently win'],
   },
   {
     name: 'allows raw replication configurations in different regions',
