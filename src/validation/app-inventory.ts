@@ -1,6 +1,5 @@
 import { CfnResource, Stack, Stage, Token } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
-import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
 import { IConstruct } from 'constructs';
 import { EncryptionIdentity, EncryptionNormaliser, subject } from './encryption-identity';
 import { isRegistry } from '../private/brands';
@@ -155,7 +154,7 @@ export function takeInventory(root: IConstruct): AppInventory {
     const type = (construct as Partial<CfnResource>).cfnResourceType;
     if (type !== undefined) {
       COLLECTORS[type]?.(groupFor(stack), construct as CfnResource, normaliser);
-    } else if (construct instanceof ecrAssets.DockerImageAsset || construct instanceof ecrAssets.TarballImageAsset) {
+    } else if (isImageAsset(construct)) {
       groupFor(stack).imageAssets.push({ construct, repositoryName: construct.repository.repositoryName });
     } else if (isRegistry(construct)) {
       const group = groupFor(stack);
@@ -187,6 +186,15 @@ function accountSetting(group: RegistryGroup, resource: CfnResource): void {
   if (name === 'BLOB_MOUNTING' && value === 'ENABLED' && !(owner !== undefined && isRegistry(owner))) {
     group.blobMounting.push(construct);
   }
+}
+
+/**
+ * A container image asset (`DockerImageAsset`, `TarballImageAsset`), recognised by the attributes
+ * both have, so that the inventory does not load the assets module for apps without one.
+ */
+function isImageAsset(construct: IConstruct): construct is IConstruct & { readonly repository: { readonly repositoryName: string } } {
+  const candidate = construct as { readonly imageUri?: unknown; readonly assetHash?: unknown; readonly repository?: { readonly repositoryName?: unknown } };
+  return typeof candidate.imageUri === 'string' && typeof candidate.assetHash === 'string' && typeof candidate.repository?.repositoryName === 'string';
 }
 
 function addSingleton(group: RegistryGroup, kind: string, construct: IConstruct): void {
