@@ -193,8 +193,11 @@ function accountSetting(group: RegistryGroup, resource: CfnResource): void {
  * both have, so that the inventory does not load the assets module for apps without one.
  */
 function isImageAsset(construct: IConstruct): construct is IConstruct & { readonly repository: { readonly repositoryName: string } } {
-  const candidate = construct as { readonly imageUri?: unknown; readonly assetHash?: unknown; readonly repository?: { readonly repositoryName?: unknown } };
-  return typeof candidate.imageUri === 'string' && typeof candidate.assetHash === 'string' && typeof candidate.repository?.repositoryName === 'string';
+  const candidate = construct as {
+    readonly imageUri?: unknown; readonly assetHash?: unknown; readonly repository?: { readonly repositoryName?: unknown };
+  };
+  return typeof candidate.imageUri === 'string' && typeof candidate.assetHash === 'string'
+    && typeof candidate.repository?.repositoryName === 'string';
 }
 
 function addSingleton(group: RegistryGroup, kind: string, construct: IConstruct): void {

@@ -1,18 +1,24 @@
 import { IAspect, Stack, Stage } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { takeInventory } from './app-inventory';
-import { analyse, WarningIds } from './layer-sharing-analysis';
 import { Finding, Rule } from './rule';
 import { CONTAINER_ASSETS_OUTSIDE_ISLAND, containerAssetsOutsideIsland } from './rule-container-assets';
+import { ENCRYPTION_NOT_PROVABLE, encryptionIslands } from './rule-encryption-islands';
+import { ENV_AGNOSTIC_STACK, envAgnosticStacks } from './rule-env-agnostic-stack';
+import { PULL_THROUGH_CACHE_NOT_MOUNTED, pullThroughCacheNotMounted } from './rule-pull-through-cache';
 import { registryPolicyPublic } from './rule-registry-policy-public';
 import { registryPolicyScopeV1 } from './rule-registry-policy-scope-v1';
+import { REPLICATION_DESTINATION_OUTSIDE_APP, REPLICATION_ENCRYPTION_NOT_PROVABLE, replicationDestinations } from './rule-replication-destinations';
 import { duplicateRegistrySingletons } from './rule-singletons';
 import { errorText, qualifiedId } from '../private/errors';
 
 /** The rules that run for every app with a construct that owns a registry singleton. */
 const SINGLETON_RULES: Rule[] = [duplicateRegistrySingletons];
 /** Every rule of the checks, in the order they run (with a registry, a registry policy or the aspect). */
-const ALL_RULES: Rule[] = [...SINGLETON_RULES, analyse, registryPolicyPublic, registryPolicyScopeV1, containerAssetsOutsideIsland];
+const ALL_RULES: Rule[] = [
+  ...SINGLETON_RULES, envAgnosticStacks, encryptionIslands, pullThroughCacheNotMounted, replicationDestinations,
+  registryPolicyPublic, registryPolicyScopeV1, containerAssetsOutsideIsland,
+];
 
 /** One analysis of the whole app, shared by the validations of its stacks and Stages. */
 interface AppAnalysis {
@@ -79,15 +85,15 @@ function stateOf(root: IConstruct): ChecksState {
  */
 export class LayerSharingChecks implements IAspect {
   /** Warning: an encryption that cannot be proven identical to the registry's (alias, parameter, import, literal ARN vs key construct). */
-  public static readonly ENCRYPTION_NOT_PROVABLE: string = qualifiedId(WarningIds.ENCRYPTION_NOT_PROVABLE);
+  public static readonly ENCRYPTION_NOT_PROVABLE: string = qualifiedId(ENCRYPTION_NOT_PROVABLE);
   /** Warning: a stack without concrete account and region; its repositories are compared with each other only. */
-  public static readonly ENV_AGNOSTIC_STACK: string = qualifiedId(WarningIds.ENV_AGNOSTIC_STACK);
+  public static readonly ENV_AGNOSTIC_STACK: string = qualifiedId(ENV_AGNOSTIC_STACK);
   /** Warning: replication to a registry the app does not define (or not known at synthesis). */
-  public static readonly REPLICATION_DESTINATION_OUTSIDE_APP: string = qualifiedId(WarningIds.REPLICATION_DESTINATION_OUTSIDE_APP);
+  public static readonly REPLICATION_DESTINATION_OUTSIDE_APP: string = qualifiedId(REPLICATION_DESTINATION_OUTSIDE_APP);
   /** Warning: a REPLICATION creation template whose encryption cannot be proven identical to its registry's. */
-  public static readonly REPLICATION_ENCRYPTION_NOT_PROVABLE: string = qualifiedId(WarningIds.REPLICATION_ENCRYPTION_NOT_PROVABLE);
+  public static readonly REPLICATION_ENCRYPTION_NOT_PROVABLE: string = qualifiedId(REPLICATION_ENCRYPTION_NOT_PROVABLE);
   /** Warning: a pull through cache rule in a registry with blob mounting on (its images cannot be mounted). */
-  public static readonly PULL_THROUGH_CACHE_NOT_MOUNTED: string = qualifiedId(WarningIds.PULL_THROUGH_CACHE_NOT_MOUNTED);
+  public static readonly PULL_THROUGH_CACHE_NOT_MOUNTED: string = qualifiedId(PULL_THROUGH_CACHE_NOT_MOUNTED);
   /** Warning: container image assets pushed to the CDK bootstrap's repository, outside the registry's encryption island. */
   public static readonly CONTAINER_ASSETS_OUTSIDE_ISLAND: string = qualifiedId(CONTAINER_ASSETS_OUTSIDE_ISLAND);
 

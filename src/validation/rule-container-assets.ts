@@ -1,8 +1,9 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import { AppInventory } from './app-inventory';
 import { Comparison, compareEncryption, displayPath, EncryptionIdentity, subject } from './encryption-identity';
-import { referenceEncryption } from './layer-sharing-analysis';
+import { referenceEncryption } from './registry-reference';
 import { Finding } from './rule';
+import { sharesLayers } from './rule-encryption-islands';
 import { warn } from '../private/annotations';
 
 /** The id of the rule (a warning). */
@@ -20,7 +21,7 @@ const BOOTSTRAP_REPOSITORY_ENCRYPTION: EncryptionIdentity = { id: 'AES256', labe
  */
 export function containerAssetsOutsideIsland(inventory: AppInventory): Finding[] {
   for (const group of inventory.groups.values()) {
-    if (group.imageAssets.length === 0 || (group.registries.length === 0 && group.blobMounting.length === 0)) {
+    if (group.imageAssets.length === 0 || !sharesLayers(group)) {
       continue;
     }
     const reference = referenceEncryption(group);

@@ -652,5 +652,6 @@ describe('LayerSharingChecks: reporting', () => {
     rawBlobMounting(platform, 'Setting');
 
     expect(() => app.synth()).not.toThrow();
+    expect(checkWarnings(app)).toEqual([]);
   });
 });
