@@ -16,20 +16,18 @@ function registryStack(props: SharedLayerRegistryProps = {}): { stack: Stack; re
   return { stack, registry };
 }
 
-function kmsRegistry(): { stack: Stack; registry: SharedLayerRegistry; key: kms.Key } {
+function kmsRegistry(creationTemplates = false): { stack: Stack; registry: SharedLayerRegistry; key: kms.Key } {
   const stack = new Stack(new App(), 'Stack', { env: ENV });
   const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
-  const registry = new SharedLayerRegistry(stack, 'Registry', { blobMounting: false, creationTemplates: false, encryption: RegistryEncryption.kms(key) });
+  const registry = new SharedLayerRegistry(stack, 'Registry', { blobMounting: false, creationTemplates, encryption: RegistryEncryption.kms(key) });
   return { stack, registry, key };
 }
 
 describe('RegistryCreationTemplate', () => {
   test('the default template (ROOT) carries the AES256 registry\'s settings and needs no custom role', () => {
     // GIVEN
-    const { stack, registry } = registryStack();
-
     // WHEN
-    RegistryCreationTemplate._default(registry);
+    const { stack } = registryStack({ creationTemplates: true });
 
     // THEN
     const template = Template.fromStack(stack);
@@ -117,9 +115,7 @@ describe('RegistryCreationTemplate', () => {
   });
 
   test('the AWS managed key aws/ecr: kms permissions through ECR only (kms:ViaService)', () => {
-    const { stack, registry } = registryStack({ encryption: RegistryEncryption.kms() });
-
-    RegistryCreationTemplate._default(registry);
+    const { stack } = registryStack({ encryption: RegistryEncryption.kms(), creationTemplates: true });
 
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::ECR::RepositoryCreationTemplate', {
@@ -140,9 +136,7 @@ describe('RegistryCreationTemplate', () => {
   });
 
   test('one role per registry, shared by all its templates', () => {
-    const { stack, registry } = kmsRegistry();
-
-    RegistryCreationTemplate._default(registry);
+    const { stack, registry } = kmsRegistry(true);
     new RegistryCreationTemplate(registry, 'Prod', { registry, prefix: 'prod', appliedFor: [CreationTemplateAppliedFor.CREATE_ON_PUSH] });
 
     const template = Template.fromStack(stack);
@@ -175,10 +169,9 @@ describe('RegistryCreationTemplate', () => {
   test('the registry\'s default lifecycle policy is the one its repositories get', () => {
     const { stack, registry } = registryStack({
       lifecycleRules: [LifecycleRule.expireAfterDaysSincePush({ tagStatus: TagStatus.UNTAGGED, days: 14 })],
+      creationTemplates: true,
     });
     registry.addRepository('Api', { repositoryName: 'team/api' });
-
-    RegistryCreationTemplate._default(registry);
 
     const template = Template.fromStack(stack);
     const repository = Object.values(template.findResources('AWS::ECR::Repository'))[0];
@@ -188,12 +181,11 @@ describe('RegistryCreationTemplate', () => {
   });
 
   test('tag mutability with exclusions is mapped to the template\'s property type', () => {
-    const { stack, registry } = registryStack({
+    const { stack } = registryStack({
       imageTagMutability: ecr.TagMutability.IMMUTABLE_WITH_EXCLUSION,
       imageTagMutabilityExclusionFilters: ['latest'],
+      creationTemplates: true,
     });
-
-    RegistryCreationTemplate._default(registry);
 
     Template.fromStack(stack).hasResourceProperties('AWS::ECR::RepositoryCreationTemplate', {
       ImageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
@@ -202,8 +194,7 @@ describe('RegistryCreationTemplate', () => {
   });
 
   test('the default template applies to PULL_THROUGH_CACHE once the registry has a rule, also one added later', () => {
-    const { stack, registry } = registryStack();
-    RegistryCreationTemplate._default(registry);
+    const { stack, registry } = registryStack({ creationTemplates: true });
 
     registry.addPullThroughCacheRule({ upstream: PullThroughUpstream.ECR_PUBLIC, prefix: 'ecr-public' });
 

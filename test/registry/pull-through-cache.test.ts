@@ -79,7 +79,9 @@ describe('PullThroughCacheRule', () => {
   });
 
   test.each([
-    ['the default ROOT template', (registry: SharedLayerRegistry) => RegistryCreationTemplate._default(registry)],
+    ['a ROOT template applied for PULL_THROUGH_CACHE', (registry: SharedLayerRegistry) => registry.addCreationTemplate('Root', {
+      prefix: 'ROOT', appliedFor: [CreationTemplateAppliedFor.PULL_THROUGH_CACHE],
+    })],
     ['a template for the rule\'s prefix', (registry: SharedLayerRegistry) => new RegistryCreationTemplate(registry, 'T', {
       registry, prefix: 'ecr-public', appliedFor: [CreationTemplateAppliedFor.PULL_THROUGH_CACHE],
     })],
