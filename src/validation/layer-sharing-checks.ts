@@ -173,7 +173,9 @@ function register(root: IConstruct, state: ChecksState, validator: IConstruct): 
 
 /**
  * The validator that reports a finding in the Stage of `validator`: the first registered stack of
- * that Stage holding a construct of the finding, else the Stage itself when it holds one.
+ * that Stage holding a construct of the finding, else the first registered stack of the Stage (so
+ * that the message is prefixed by a construct path, never by the root's empty one), else the Stage
+ * itself, when the finding is about a construct of the Stage.
  */
 function reporterOf(finding: Finding, validator: IConstruct, state: ChecksState): IConstruct | undefined {
   const stage = Stack.isStack(validator) ? stageOf(validator) : validator;
@@ -188,7 +190,15 @@ function reporterOf(finding: Finding, validator: IConstruct, state: ChecksState)
       return stack;
     }
   }
-  return within ? stage : undefined;
+  if (!within) {
+    return undefined;
+  }
+  for (const registered of state.registered) {
+    if (Stack.isStack(registered) && stageOf(registered) === stage) {
+      return registered;
+    }
+  }
+  return stage;
 }
 
 /** The Stage (or root) a stack is synthesized with. */

@@ -644,6 +644,18 @@ describe('LayerSharingChecks: reporting', () => {
     expect(() => app.synth()).toThrow('- KMS (AWS managed key aws/ecr), 12 resources: Platform/Kms0, Platform/Kms1, Platform/Kms2, Platform/Kms3, Platform/Kms4 and 7 more');
   });
 
+  test('an error about stacks without the checks is listed under a stack path, never an empty one', () => {
+    const app = new App();
+    registry(new Stack(app, 'Platform', { env: A }));
+    replication(new Stack(app, 'One', { env: A }), 'Replication', [{ region: 'eu-central-1', registryId: '333333333333' }]);
+    replication(new Stack(app, 'Two', { env: A }), 'Replication', [{ region: 'eu-central-1', registryId: '333333333333' }]);
+
+    expect(() => app.synth()).toThrow(
+      'Validation failed with the following errors:\n  [Platform] [cdk-ecr-shared-layers:duplicateRegistrySingleton] ECR replication configuration is defined 2 times for account 111111111111 in us-east-1: One/Replication, Two/Replication. '
+      + 'It exists once per registry (account and region), so the last deploy would silently win. Keep one replication configuration per account and region: add every rule with registry.addReplication() on the one SharedLayerRegistry of that account and region.',
+    );
+  });
+
   test('a synthesis without the checks turned on reports nothing', () => {
     const app = new App();
     const platform = new Stack(app, 'Platform', { env: A });
