@@ -185,7 +185,7 @@ export class RegistryPolicy extends Construct {
       mismatches.push(`account ${show(account)} instead of ${show(stack.account)}`);
     }
     if (mismatches.length > 0) {
-      fail(this, 'registryPolicyResourceOfOtherRegistry', `${label} has the resource ${show(resource)} with ${mismatches.join(' and ')}: a registry policy applies to the repositories of its own registry. Use ARNs of account ${stack.account} in ${stack.region}.`);
+      fail(this, 'registryPolicyResourceOfOtherRegistry', `${label} has the resource ${show(resource)} with ${mismatches.join(' and ')}: a registry policy applies to the repositories of its own registry. Use ARNs of this registry: account ${show(stack.account)}, region ${show(stack.region)}.`);
     }
   }
 }

@@ -121,6 +121,14 @@ describe('RegistryPolicy', () => {
       expect(() => app.synth()).toThrow(/\[Policies\] \[cdk-ecr-shared-layers:registryPolicyActionOutsideV1\] The registry policy Policies\/Policy has the action "ecr:BatchGetImage"/);
     });
 
+    test('a message never shows token text: a value known only at deploy time is named as such', () => {
+      const stack = new Stack(new App(), 'Stack', { env: { region: 'eu-west-1' } });
+      const policy = new RegistryPolicy(stack, 'Policy');
+
+      expect(() => policy.addStatements(statement({ resources: ['arn:aws:ecr:us-east-1:222222222222:repository/*'] })))
+        .toThrow(/^\[cdk-ecr-shared-layers:registryPolicyResourceOfOtherRegistry\] Stack\/Policy: Registry policy statement .* with region "us-east-1" instead of "eu-west-1": a registry policy applies to the repositories of its own registry\. Use ARNs of this registry: account a value known at deploy time, region "eu-west-1"\.$/);
+    });
+
     describe('statements that grant to everyone', () => {
       const everyone: Array<[string, () => iam.PolicyStatement]> = [
         ['Principal "*" (StarPrincipal)', () => statement({ principals: [new iam.StarPrincipal()] })],
