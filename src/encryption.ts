@@ -69,11 +69,11 @@ export class RegistryEncryption {
   public _validate(scope: IConstruct): void {
     const region = Stack.of(scope).region;
     if (this.encryptionType === 'KMS_DSSE' && !Token.isUnresolved(region) && !region.startsWith('us-gov-')) {
-      fail(scope, `Encryption KMS_DSSE is only available in the AWS GovCloud (US) regions, but the registry is in ${show(region)}. Use RegistryEncryption.kms(key) in this region.`);
+      fail(scope, 'kmsDsseOutsideGovCloud', `Encryption KMS_DSSE is only available in the AWS GovCloud (US) regions, but the registry is in ${show(region)}. Use RegistryEncryption.kms(key) in this region.`);
     }
     const keyRegion = this.key?.env.region;
     if (keyRegion && !Token.isUnresolved(keyRegion) && !Token.isUnresolved(region) && keyRegion !== region) {
-      fail(scope, `The KMS key ${this.key!.node.path} is in ${show(keyRegion)}, but the registry is in ${show(region)}. Amazon ECR needs a key in the repository's region: create or import a key in ${region}.`);
+      fail(scope, 'kmsKeyInOtherRegion', `The KMS key ${this.key!.node.path} is in ${show(keyRegion)}, but the registry is in ${show(region)}. Amazon ECR needs a key in the repository's region: create or import a key in ${region}.`);
     }
   }
 

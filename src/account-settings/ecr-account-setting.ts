@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { ACCOUNT_SETTING_RESOURCE_TYPE, AccountSettingProperties, PROPERTIES_VERSION, RESETTABLE_SETTINGS } from './contract';
 import { AccountSettingProvider } from './provider';
 import { fail, show } from '../private/errors';
-import { claimRegistrySingleton } from '../private/registry-singletons';
+import { LayerSharingChecks } from '../validation/layer-sharing-checks';
 
 /**
  * Names of the Amazon ECR account settings this library knows.
@@ -200,13 +200,13 @@ export class EcrAccountSetting extends Construct {
     }
     const known = KNOWN_SETTINGS[props.name];
     if (!known) {
-      fail(this, `Unknown ECR account setting name ${show(props.name)}. Expected one of ${Object.keys(KNOWN_SETTINGS).join(', ')} (see AccountSettingName).`);
+      fail(this, 'unknownAccountSetting', `Unknown ECR account setting name ${show(props.name)}. Expected one of ${Object.keys(KNOWN_SETTINGS).join(', ')} (see AccountSettingName).`);
     }
     if (Token.isUnresolved(props.value)) {
       return known;
     }
     if (!known.values.includes(props.value)) {
-      fail(this, `Invalid value ${show(props.value)} for ECR account setting ${props.name}. Expected one of ${known.values.join(', ')}.`);
+      fail(this, 'invalidAccountSettingValue', `Invalid value ${show(props.value)} for ECR account setting ${props.name}. Expected one of ${known.values.join(', ')}.`);
     }
     const discouraged = known.discouraged?.[props.value];
     if (discouraged) {
@@ -222,11 +222,11 @@ export class EcrAccountSetting extends Construct {
         return undefined;
       case RemovalPolicy.DESTROY:
         if (!known?.resetValue) {
-          fail(this, `RemovalPolicy.DESTROY is not supported for ECR account setting ${name}: it has no off value to reset to. Use RemovalPolicy.RETAIN (the default), which leaves the setting as it is.`);
+          fail(this, 'accountSettingCannotBeReset', `RemovalPolicy.DESTROY is not supported for ECR account setting ${name}: it has no off value to reset to. Use RemovalPolicy.RETAIN (the default), which leaves the setting as it is.`);
         }
         return known.resetValue;
       default:
-        return fail(this, `Unsupported removalPolicy ${show(removalPolicy)} for an ECR account setting. Expected RemovalPolicy.RETAIN (leave the setting) or RemovalPolicy.DESTROY (reset it to its off value).`);
+        return fail(this, 'invalidAccountSettingRemovalPolicy', `Unsupported removalPolicy ${show(removalPolicy)} for an ECR account setting. Expected RemovalPolicy.RETAIN (leave the setting) or RemovalPolicy.DESTROY (reset it to its off value).`);
     }
   }
 
@@ -238,7 +238,6 @@ export class EcrAccountSetting extends Construct {
     if (Token.isUnresolved(this.settingName)) {
       return;
     }
-    claimRegistrySingleton(this, `ECR account setting ${this.settingName}`,
-      'Keep exactly one of them (for example in one baseline stack per account and region) and remove the others.');
+    LayerSharingChecks._claimSingleton(this);
   }
 }

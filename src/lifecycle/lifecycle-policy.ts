@@ -100,7 +100,7 @@ function sameRules(a: readonly LifecycleRule[], b: readonly LifecycleRule[]): bo
 
 function build(scope: IConstruct, given: readonly Entry[], what: string): { readonly text: string; readonly plain: boolean } {
   if (given.length > MAX_RULES) {
-    fail(scope, `Got ${given.length} lifecycle rules in ${what}; ECR allows at most ${MAX_RULES} rules per lifecycle policy. Remove or merge rules (registry defaults and a repository's own rules count together).`);
+    fail(scope, 'tooManyLifecycleRules', `Got ${given.length} lifecycle rules in ${what}; ECR allows at most ${MAX_RULES} rules per lifecycle policy. Remove or merge rules (registry defaults and a repository's own rules count together).`);
   }
   const entries = assignPriorities(scope, given);
   validateOrder(scope, entries);
@@ -118,7 +118,7 @@ function build(scope: IConstruct, given: readonly Entry[], what: string): { read
     .map(p => `{"rulePriority":${p.priority},${p.body}`);
   const text = `{"rules":[${parts.join(',')}]}`;
   if (text.length > MAX_POLICY_LENGTH) {
-    fail(scope, `The lifecycle policy of ${what} renders to ${text.length} characters; ECR allows at most ${MAX_POLICY_LENGTH} characters per lifecycle policy. Shorten or drop descriptions, use fewer tag prefixes or patterns, or fewer rules.`);
+    fail(scope, 'lifecyclePolicyTooLong', `The lifecycle policy of ${what} renders to ${text.length} characters; ECR allows at most ${MAX_POLICY_LENGTH} characters per lifecycle policy. Shorten or drop descriptions, use fewer tag prefixes or patterns, or fewer rules.`);
   }
   return { text, plain: true };
 }
@@ -137,7 +137,7 @@ function assignPriorities(scope: IConstruct, entries: readonly Entry[]): Priorit
     }
     const other = taken.get(priority);
     if (other) {
-      fail(scope, `${describe(other)} and ${describe(e)} both have priority ${priority}. ECR needs a unique rulePriority for every rule of a lifecycle policy. Give one of them another priority, or leave it out to have the lowest free number assigned.`);
+      fail(scope, 'duplicateLifecycleRulePriority', `${describe(other)} and ${describe(e)} both have priority ${priority}. ECR needs a unique rulePriority for every rule of a lifecycle policy. Give one of them another priority, or leave it out to have the lowest free number assigned.`);
     }
     taken.set(priority, e);
   });
@@ -169,18 +169,18 @@ function validateOrder(scope: IConstruct, entries: readonly Prioritized[]): void
   for (const [storageClass, group] of byClass) {
     const anyRules = group.filter(e => e.rule.tagStatus === TagStatus.ANY);
     if (anyRules.length > 1) {
-      fail(scope, `${describe(anyRules[0])} and ${describe(anyRules[1])} both select all images (TagStatus.ANY) in the ${storageClass} storage class. ECR evaluates such a rule last among the rules of its storage class, so a lifecycle policy can hold only one. Merge them, or give one of them tagStatus TagStatus.TAGGED or TagStatus.UNTAGGED.`);
+      fail(scope, 'lifecycleAnyRuleTwice', `${describe(anyRules[0])} and ${describe(anyRules[1])} both select all images (TagStatus.ANY) in the ${storageClass} storage class. ECR evaluates such a rule last among the rules of its storage class, so a lifecycle policy can hold only one. Merge them, or give one of them tagStatus TagStatus.TAGGED or TagStatus.UNTAGGED.`);
     }
     if (anyRules.length === 1) {
       const anyRule = anyRules[0];
       const later = group.reduce((a, b) => (b.priority > a.priority ? b : a));
       if (later !== anyRule) {
-        fail(scope, `${describe(anyRule)} selects all images (TagStatus.ANY) with priority ${anyRule.priority}, but ${describe(later)} selects images of the same (${storageClass}) storage class with the higher priority ${later.priority}. ECR needs a TagStatus.ANY rule to have the highest priority among the rules of its storage class. Give the TagStatus.ANY rule a priority above ${later.priority}, or leave its priority out to have it placed last.`);
+        fail(scope, 'lifecycleAnyRuleNotLast', `${describe(anyRule)} selects all images (TagStatus.ANY) with priority ${anyRule.priority}, but ${describe(later)} selects images of the same (${storageClass}) storage class with the higher priority ${later.priority}. ECR needs a TagStatus.ANY rule to have the highest priority among the rules of its storage class. Give the TagStatus.ANY rule a priority above ${later.priority}, or leave its priority out to have it placed last.`);
       }
     }
     const untagged = group.filter(e => e.rule.tagStatus === TagStatus.UNTAGGED);
     if (untagged.length > 1) {
-      fail(scope, `${describe(untagged[0])} and ${describe(untagged[1])} both select untagged images (TagStatus.UNTAGGED) in the ${storageClass} storage class. ECR allows only one rule per storage class to select untagged images. Keep one of them (registry defaults and a repository's own rules count together).`);
+      fail(scope, 'lifecycleUntaggedRuleTwice', `${describe(untagged[0])} and ${describe(untagged[1])} both select untagged images (TagStatus.UNTAGGED) in the ${storageClass} storage class. ECR allows only one rule per storage class to select untagged images. Keep one of them (registry defaults and a repository's own rules count together).`);
     }
   }
 }

@@ -1,4 +1,5 @@
 import { Token } from 'aws-cdk-lib';
+import { error } from '../private/errors';
 
 // The JSON a rule renders to, verified against the ECR documentation (2026):
 //   https://docs.aws.amazon.com/AmazonECR/latest/userguide/lifecycle_policy_parameters.html
@@ -146,6 +147,57 @@ interface RuleSpec {
   readonly targetStorageClass?: string;
 }
 
+/** What each factory of `LifecycleRule` renders, and how it names and explains its count. */
+const FACTORIES = {
+  expireByCount: {
+    countType: 'imageCountMoreThan',
+    actionType: 'expire',
+    storageClass: 'standard',
+    countName: 'maxImageCount',
+    expected: 'the number of images to keep, for example maxImageCount: 10',
+  },
+  archiveByCount: {
+    countType: 'imageCountMoreThan',
+    actionType: 'transition',
+    storageClass: 'standard',
+    targetStorageClass: 'archive',
+    countName: 'maxImageCount',
+    expected: 'the number of images to keep in standard storage, for example maxImageCount: 10',
+  },
+  expireAfterDaysSincePush: {
+    countType: 'sinceImagePushed',
+    actionType: 'expire',
+    storageClass: 'standard',
+    countName: 'days',
+    expected: 'the age in days, for example days: 30',
+  },
+  archiveAfterDaysSincePush: {
+    countType: 'sinceImagePushed',
+    actionType: 'transition',
+    storageClass: 'standard',
+    targetStorageClass: 'archive',
+    countName: 'days',
+    expected: 'the age in days, for example days: 30',
+  },
+  archiveAfterDaysSincePull: {
+    countType: 'sinceImagePulled',
+    actionType: 'transition',
+    storageClass: 'standard',
+    targetStorageClass: 'archive',
+    countName: 'days',
+    expected: 'the number of days without a pull, for example days: 90',
+  },
+  expireFromArchiveAfterDays: {
+    countType: 'sinceImageTransitioned',
+    actionType: 'expire',
+    storageClass: 'archive',
+    countName: 'days',
+    expected: `the number of days in archive, at least ${MIN_DAYS_IN_ARCHIVE}, for example days: 365`,
+  },
+} as const;
+
+type Factory = keyof typeof FACTORIES;
+
 /**
  * One rule of an Amazon ECR lifecycle policy: expire (delete) images, or move them to the
  * archive storage class, selected by tags and by count or age.
@@ -171,14 +223,7 @@ export class LifecycleRule {
    * (`countType: imageCountMoreThan`, action `expire`).
    */
   public static expireByCount(options: ExpireByCountOptions): LifecycleRule {
-    const factory = 'expireByCount';
-    return new LifecycleRule(options, {
-      factory,
-      countType: 'imageCountMoreThan',
-      countNumber: positiveInteger(factory, 'maxImageCount', options.maxImageCount, 'the number of images to keep, for example maxImageCount: 10'),
-      actionType: 'expire',
-      storageClass: 'standard',
-    });
+    return LifecycleRule.of('expireByCount', options, options.maxImageCount);
   }
 
   /**
@@ -186,15 +231,7 @@ export class LifecycleRule {
    * (`countType: imageCountMoreThan`, action `transition` to `archive`).
    */
   public static archiveByCount(options: ArchiveByCountOptions): LifecycleRule {
-    const factory = 'archiveByCount';
-    return new LifecycleRule(options, {
-      factory,
-      countType: 'imageCountMoreThan',
-      countNumber: positiveInteger(factory, 'maxImageCount', options.maxImageCount, 'the number of images to keep in standard storage, for example maxImageCount: 10'),
-      actionType: 'transition',
-      storageClass: 'standard',
-      targetStorageClass: 'archive',
-    });
+    return LifecycleRule.of('archiveByCount', options, options.maxImageCount);
   }
 
   /**
@@ -202,14 +239,7 @@ export class LifecycleRule {
    * (`countType: sinceImagePushed`, action `expire`).
    */
   public static expireAfterDaysSincePush(options: DaysOptions): LifecycleRule {
-    const factory = 'expireAfterDaysSincePush';
-    return new LifecycleRule(options, {
-      factory,
-      countType: 'sinceImagePushed',
-      countNumber: positiveInteger(factory, 'days', options.days, 'the age in days, for example days: 30'),
-      actionType: 'expire',
-      storageClass: 'standard',
-    });
+    return LifecycleRule.of('expireAfterDaysSincePush', options, options.days);
   }
 
   /**
@@ -217,15 +247,7 @@ export class LifecycleRule {
    * (`countType: sinceImagePushed`, action `transition` to `archive`).
    */
   public static archiveAfterDaysSincePush(options: DaysOptions): LifecycleRule {
-    const factory = 'archiveAfterDaysSincePush';
-    return new LifecycleRule(options, {
-      factory,
-      countType: 'sinceImagePushed',
-      countNumber: positiveInteger(factory, 'days', options.days, 'the age in days, for example days: 30'),
-      actionType: 'transition',
-      storageClass: 'standard',
-      targetStorageClass: 'archive',
-    });
+    return LifecycleRule.of('archiveAfterDaysSincePush', options, options.days);
   }
 
   /**
@@ -236,15 +258,7 @@ export class LifecycleRule {
    * `expireFromArchiveAfterDays`.
    */
   public static archiveAfterDaysSincePull(options: DaysOptions): LifecycleRule {
-    const factory = 'archiveAfterDaysSincePull';
-    return new LifecycleRule(options, {
-      factory,
-      countType: 'sinceImagePulled',
-      countNumber: positiveInteger(factory, 'days', options.days, 'the number of days without a pull, for example days: 90'),
-      actionType: 'transition',
-      storageClass: 'standard',
-      targetStorageClass: 'archive',
-    });
+    return LifecycleRule.of('archiveAfterDaysSincePull', options, options.days);
   }
 
   /**
@@ -253,18 +267,17 @@ export class LifecycleRule {
    * `days` must be at least 90.
    */
   public static expireFromArchiveAfterDays(options: ExpireFromArchiveOptions): LifecycleRule {
-    const factory = 'expireFromArchiveAfterDays';
-    const days = positiveInteger(factory, 'days', options.days, `the number of days in archive, at least ${MIN_DAYS_IN_ARCHIVE}, for example days: 365`);
-    if (!Token.isUnresolved(days) && days < MIN_DAYS_IN_ARCHIVE) {
-      invalid(factory, `days must be at least ${MIN_DAYS_IN_ARCHIVE}, got ${days}. ECR does not let a lifecycle policy delete an image that has been in archive for less than ${MIN_DAYS_IN_ARCHIVE} days (the archive's minimum storage duration). Use days: ${MIN_DAYS_IN_ARCHIVE} or more.`);
+    const rule = LifecycleRule.of('expireFromArchiveAfterDays', options, options.days);
+    if (!Token.isUnresolved(rule.countNumber) && rule.countNumber < MIN_DAYS_IN_ARCHIVE) {
+      invalid(rule._factory, 'lifecycleArchiveTooShort', `days must be at least ${MIN_DAYS_IN_ARCHIVE}, got ${rule.countNumber}. ECR does not let a lifecycle policy delete an image that has been in archive for less than ${MIN_DAYS_IN_ARCHIVE} days (the archive's minimum storage duration). Use days: ${MIN_DAYS_IN_ARCHIVE} or more.`);
     }
-    return new LifecycleRule(options, {
-      factory,
-      countType: 'sinceImageTransitioned',
-      countNumber: days,
-      actionType: 'expire',
-      storageClass: 'archive',
-    });
+    return rule;
+  }
+
+  /** A rule of a factory of `FACTORIES`, with its count checked. */
+  private static of(factory: Factory, options: LifecycleRuleSelection, count: number): LifecycleRule {
+    const { countName, expected, ...spec } = FACTORIES[factory];
+    return new LifecycleRule(options, { ...spec, factory, countNumber: positiveInteger(factory, countName, count, expected) });
   }
 
   /**
@@ -348,8 +361,8 @@ export class LifecycleRule {
   }
 }
 
-function invalid(factory: string, message: string): never {
-  throw new Error(`LifecycleRule.${factory}: ${message}`);
+function invalid(factory: string, id: string, message: string): never {
+  throw error(id, `LifecycleRule.${factory}: ${message}`);
 }
 
 function positiveInteger(factory: string, name: string, value: number, expected: string): number {
@@ -357,7 +370,7 @@ function positiveInteger(factory: string, name: string, value: number, expected:
     return value;
   }
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    invalid(factory, `${name} must be a whole number of at least 1, got ${JSON.stringify(value)}. Expected ${expected}.`);
+    invalid(factory, 'invalidLifecycleNumber', `${name} must be a whole number of at least 1, got ${JSON.stringify(value)}. Expected ${expected}.`);
   }
   return value;
 }
@@ -365,35 +378,35 @@ function positiveInteger(factory: string, name: string, value: number, expected:
 function validateTags(factory: string, tagStatus: TagStatus, prefixes?: readonly string[], patterns?: readonly string[]): void {
   if (tagStatus !== TagStatus.TAGGED) {
     if (prefixes !== undefined || patterns !== undefined) {
-      invalid(factory, `tagPrefixes and tagPatterns select tagged images, but tagStatus is ${JSON.stringify(tagStatus)}. Use tagStatus: TagStatus.TAGGED (or leave tagStatus out), or remove tagPrefixes and tagPatterns.`);
+      invalid(factory, 'lifecycleTagsWithoutTagged', `tagPrefixes and tagPatterns select tagged images, but tagStatus is ${JSON.stringify(tagStatus)}. Use tagStatus: TagStatus.TAGGED (or leave tagStatus out), or remove tagPrefixes and tagPatterns.`);
     }
     return;
   }
   if (prefixes !== undefined && patterns !== undefined) {
-    invalid(factory, `a rule may give tagPrefixes or tagPatterns, not both (got tagPrefixes ${JSON.stringify(prefixes)} and tagPatterns ${JSON.stringify(patterns)}). Keep one of them, or split the rule in two.`);
+    invalid(factory, 'lifecycleTagPrefixesAndPatterns', `a rule may give tagPrefixes or tagPatterns, not both (got tagPrefixes ${JSON.stringify(prefixes)} and tagPatterns ${JSON.stringify(patterns)}). Keep one of them, or split the rule in two.`);
   }
   const list = prefixes ?? patterns;
   const name = prefixes !== undefined ? 'tagPrefixes' : 'tagPatterns';
   if (list === undefined) {
-    invalid(factory, 'tagStatus TagStatus.TAGGED needs tagPrefixes or tagPatterns, got neither. Give the tags to select, for example tagPatterns: [\'prod-*\'], or use TagStatus.ANY to select all images.');
+    invalid(factory, 'lifecycleTaggedWithoutTags', 'tagStatus TagStatus.TAGGED needs tagPrefixes or tagPatterns, got neither. Give the tags to select, for example tagPatterns: [\'prod-*\'], or use TagStatus.ANY to select all images.');
   }
   if (Token.isUnresolved(list)) {
     return;
   }
   if (list.length === 0) {
-    invalid(factory, `${name} is empty. Give at least one ${name === 'tagPrefixes' ? 'prefix' : 'pattern'}, or use TagStatus.ANY to select all images.`);
+    invalid(factory, 'lifecycleTagListEmpty', `${name} is empty. Give at least one ${name === 'tagPrefixes' ? 'prefix' : 'pattern'}, or use TagStatus.ANY to select all images.`);
   }
   for (const item of list) {
     if (Token.isUnresolved(item)) {
       continue;
     }
     if (item.length === 0) {
-      invalid(factory, `${name} contains an empty string (got ${JSON.stringify(list)}). Remove it, or use TagStatus.ANY to select all images.`);
+      invalid(factory, 'lifecycleTagListEmpty', `${name} contains an empty string (got ${JSON.stringify(list)}). Remove it, or use TagStatus.ANY to select all images.`);
     }
     if (name === 'tagPatterns') {
       const wildcards = item.split('*').length - 1;
       if (wildcards > MAX_WILDCARDS_PER_PATTERN) {
-        invalid(factory, `tag pattern ${JSON.stringify(item)} has ${wildcards} wildcards (*); ECR allows at most ${MAX_WILDCARDS_PER_PATTERN} per pattern. Simplify the pattern, or split it across several rules.`);
+        invalid(factory, 'lifecycleTooManyWildcards', `tag pattern ${JSON.stringify(item)} has ${wildcards} wildcards (*); ECR allows at most ${MAX_WILDCARDS_PER_PATTERN} per pattern. Simplify the pattern, or split it across several rules.`);
       }
     }
   }

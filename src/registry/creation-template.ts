@@ -4,8 +4,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { SharedLayerRegistry } from './shared-layer-registry';
 import { LifecycleRule } from '../lifecycle/lifecycle-rule';
+import { KMS_ALIAS, ROOT_PREFIX, TEMPLATE_PREFIX } from '../private/aws-names';
 import { fail, show } from '../private/errors';
-import { checkSameRegistry, pullThroughPrefixesOf, ROOT_PREFIX } from '../private/registry-parts';
 
 // Checked 2026 against:
 // - https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecr-repositorycreationtemplate.html
@@ -19,8 +19,6 @@ import { checkSameRegistry, pullThroughPrefixesOf, ROOT_PREFIX } from '../privat
 //   ecr:CreateRepository, ecr:ReplicateImage, ecr:TagResource, kms:CreateGrant, kms:RetireGrant,
 //   kms:DescribeKey (the docs use Resource "*"; here they are scoped to the registry).
 
-/** ECR's prefix rule for creation templates: `ROOT` or a repository namespace. */
-const TEMPLATE_PREFIX = /^((?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*\/?|ROOT)$/;
 const MAX_PREFIX_LENGTH = 256;
 
 /**
@@ -115,16 +113,6 @@ export interface RegistryCreationTemplateProps extends RegistryCreationTemplateO
   readonly registry: SharedLayerRegistry;
 }
 
-interface Registered {
-  readonly template: RegistryCreationTemplate;
-  readonly prefix: string;
-  /** Evaluated at synthesis (the default template's list depends on rules added later). */
-  readonly appliedFor: () => string[];
-}
-
-/** The templates of each registry, by normalised prefix. */
-const TEMPLATES = new WeakMap<SharedLayerRegistry, Map<string, Registered>>();
-
 /**
  * An Amazon ECR repository creation template (`AWS::ECR::RepositoryCreationTemplate`) that gives
  * repositories ECR creates by itself (replication, create on push, pull through cache) the
@@ -156,26 +144,14 @@ export class RegistryCreationTemplate extends Construct {
    * @internal
    */
   public static _default(registry: SharedLayerRegistry): RegistryCreationTemplate {
-    const existing = registry.node.tryFindChild('DefaultCreationTemplate');
-    if (existing instanceof RegistryCreationTemplate) {
-      return existing;
-    }
     const template = new RegistryCreationTemplate(registry, 'DefaultCreationTemplate', {
       registry,
       prefix: ROOT_PREFIX,
       appliedFor: [CreationTemplateAppliedFor.REPLICATION, CreationTemplateAppliedFor.CREATE_ON_PUSH],
       description: `Default settings of repositories ECR creates in ${registry.node.path} (cdk-ecr-shared-layers)`,
     });
-    template.extraAppliedFor = () => pullThroughPrefixesOf(registry).length > 0 ? [CreationTemplateAppliedFor.PULL_THROUGH_CACHE] : [];
+    template.extraAppliedFor = () => registry._pullThroughPrefixes().length > 0 ? [CreationTemplateAppliedFor.PULL_THROUGH_CACHE] : [];
     return template;
-  }
-
-  /**
-   * The templates of a registry and what they apply to (at synthesis), for the other registry parts.
-   * @internal
-   */
-  public static _templatesOf(registry: SharedLayerRegistry): Array<{ prefix: string; appliedFor: string[]; path: string }> {
-    return [...(TEMPLATES.get(registry)?.values() ?? [])].map((t) => ({ prefix: t.prefix, appliedFor: t.appliedFor(), path: t.template.node.path }));
   }
 
   /** The prefix the template applies to. */
@@ -194,7 +170,7 @@ export class RegistryCreationTemplate extends Construct {
   constructor(scope: Construct, id: string, props: RegistryCreationTemplateProps) {
     super(scope, id);
     const registry = props.registry;
-    checkSameRegistry(this, registry, 'repository creation template');
+    registry._checkSameRegistry(this, 'repository creation template');
     this.prefix = props.prefix;
     validatePrefix(this, props.prefix);
     const appliedFor = validateAppliedFor(this, props.appliedFor);
@@ -205,10 +181,11 @@ export class RegistryCreationTemplate extends Construct {
 
     const encryption = registry.encryption;
     const needsRole = encryption.encryptionType !== 'AES256' || (props.resourceTags ?? []).length > 0;
-    this.role = needsRole ? CreationTemplateRole._of(registry) : undefined;
+    this.role = needsRole ? registry._templateRole(() => new CreationTemplateRole(registry, 'CreationTemplateRole').role) : undefined;
 
     // The same configuration object every repository of the registry renders.
     const rendered = registry._encryptionConfiguration;
+    checkKeyIsNotAnAlias(this, registry, rendered.kmsKey);
     const mutability = registry._tagMutabilityFor(this, {
       imageTagMutability: props.imageTagMutability,
       imageTagMutabilityExclusionFilters: props.imageTagMutabilityExclusionFilters,
@@ -241,17 +218,7 @@ export class RegistryCreationTemplate extends Construct {
     if (Token.isUnresolved(this.prefix)) {
       return;
     }
-    let templates = TEMPLATES.get(registry);
-    if (!templates) {
-      templates = new Map();
-      TEMPLATES.set(registry, templates);
-    }
-    const key = normalisePrefix(this.prefix);
-    const existing = templates.get(key);
-    if (existing) {
-      fail(this, `The registry ${registry.node.path} already has a repository creation template for prefix ${show(key)} (${existing.template.node.path}). A prefix has at most one template in a registry: add the appliedFor values to ${existing.template.node.path}, or use another prefix.`);
-    }
-    templates.set(key, { template: this, prefix: key, appliedFor });
+    registry._registerTemplate({ template: this, prefix: normalisePrefix(this.prefix), appliedFor });
   }
 }
 
@@ -261,17 +228,9 @@ export class RegistryCreationTemplate extends Construct {
  * `CreationTemplateRole` of the registry.
  */
 class CreationTemplateRole extends Construct {
-  public static _of(registry: SharedLayerRegistry): iam.IRole {
-    const existing = registry.node.tryFindChild('CreationTemplateRole');
-    if (existing instanceof CreationTemplateRole) {
-      return existing.role;
-    }
-    return new CreationTemplateRole(registry, 'CreationTemplateRole').role;
-  }
-
   public readonly role: iam.Role;
 
-  private constructor(registry: SharedLayerRegistry, id: string) {
+  constructor(registry: SharedLayerRegistry, id: string) {
     super(registry, id);
     const stack = Stack.of(this);
     this.role = new iam.Role(this, 'Role', {
@@ -320,6 +279,28 @@ function wildcardId(stack: Stack, service: string, resource: string): string {
     .replace('<AWS::AccountId>', Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account);
 }
 
+/**
+ * Fails when the registry's key is given as an alias: ECR's `KmsKey` of a creation template must be
+ * a key ARN (an alias ARN is rejected when the template is created).
+ */
+function checkKeyIsNotAnAlias(scope: Construct, registry: SharedLayerRegistry, kmsKey: string | undefined): void {
+  if (kmsKey === undefined) {
+    return;
+  }
+  const text = Token.isUnresolved(kmsKey) ? Stack.of(scope).resolve(kmsKey) : kmsKey;
+  if (aliasIn(text)) {
+    fail(scope, 'creationTemplateKeyIsAlias', `The registry ${registry.node.path} uses the KMS key ${registry.encryption.key?.node.path ?? 'given'} as an alias (${typeof text === 'string' ? text : 'an alias ARN'}), but a repository creation template needs a key ARN: Amazon ECR rejects an alias in KmsKey. Give the key itself: kms.Key.fromKeyArn(this, 'Key', 'arn:aws:kms:<region>:<account>:key/<key id>') (aws kms describe-key --key-id alias/... prints the ARN), or the kms.Key construct.`);
+  }
+}
+
+/** Whether a resolved value names a KMS alias (a literal, or an alias construct's ARN). */
+function aliasIn(value: unknown): boolean {
+  if (typeof value === 'string') {
+    return KMS_ALIAS.test(value);
+  }
+  return JSON.stringify(value ?? null).includes(':alias/');
+}
+
 function normalisePrefix(prefix: string): string {
   return prefix.endsWith('/') ? prefix.slice(0, -1) : prefix;
 }
@@ -329,23 +310,23 @@ function validatePrefix(scope: Construct, prefix: string): void {
     return;
   }
   if (prefix.length > MAX_PREFIX_LENGTH || !TEMPLATE_PREFIX.test(prefix)) {
-    fail(scope, `Invalid repository creation template prefix ${show(prefix)}: expected ${ROOT_PREFIX} or a repository namespace of at most ${MAX_PREFIX_LENGTH} characters (lower-case letters, digits, single separators . _ - and '/'), for example 'prod' or 'team/api'.`);
+    fail(scope, 'invalidCreationTemplatePrefix', `Invalid repository creation template prefix ${show(prefix)}: expected ${ROOT_PREFIX} or a repository namespace of at most ${MAX_PREFIX_LENGTH} characters (lower-case letters, digits, single separators . _ - and '/'), for example 'prod' or 'team/api'.`);
   }
 }
 
 function validateAppliedFor(scope: Construct, appliedFor: CreationTemplateAppliedFor[]): string[] {
   const allowed = Object.values(CreationTemplateAppliedFor) as string[];
   if (appliedFor.length === 0) {
-    fail(scope, `A repository creation template needs at least one appliedFor value, but got ${show(appliedFor)}. Expected one or more of ${allowed.join(', ')}.`);
+    fail(scope, 'creationTemplateWithoutAppliedFor', `A repository creation template needs at least one appliedFor value, but got ${show(appliedFor)}. Expected one or more of ${allowed.join(', ')}.`);
   }
   for (const value of appliedFor) {
     if (!Token.isUnresolved(value) && !allowed.includes(value)) {
-      fail(scope, `Invalid appliedFor value ${show(value)} of a repository creation template: expected one of ${allowed.join(', ')} (CreationTemplateAppliedFor).`);
+      fail(scope, 'invalidCreationTemplateAppliedFor', `Invalid appliedFor value ${show(value)} of a repository creation template: expected one of ${allowed.join(', ')} (CreationTemplateAppliedFor).`);
     }
   }
   const unique = [...new Set(appliedFor)];
   if (unique.length !== appliedFor.length) {
-    fail(scope, `appliedFor ${show(appliedFor)} lists a value twice: list each of ${allowed.join(', ')} at most once.`);
+    fail(scope, 'duplicateCreationTemplateAppliedFor', `appliedFor ${show(appliedFor)} lists a value twice: list each of ${allowed.join(', ')} at most once.`);
   }
   return unique;
 }
@@ -354,13 +335,13 @@ function validateTags(scope: Construct, tags: CreationTemplateTag[]): void {
   const keys = new Set<string>();
   for (const tag of tags) {
     if (!Token.isUnresolved(tag.key) && (tag.key.length < 1 || tag.key.length > 128)) {
-      fail(scope, `Invalid tag key ${show(tag.key)} of a repository creation template: expected 1-128 characters.`);
+      fail(scope, 'invalidCreationTemplateTag', `Invalid tag key ${show(tag.key)} of a repository creation template: expected 1-128 characters.`);
     }
     if (!Token.isUnresolved(tag.value) && tag.value.length > 256) {
-      fail(scope, `Invalid value of tag ${show(tag.key)} of a repository creation template: ${tag.value.length} characters, expected at most 256.`);
+      fail(scope, 'invalidCreationTemplateTag', `Invalid value of tag ${show(tag.key)} of a repository creation template: ${tag.value.length} characters, expected at most 256.`);
     }
     if (keys.has(tag.key)) {
-      fail(scope, `Tag key ${show(tag.key)} is given twice in the resourceTags of a repository creation template: give each key once.`);
+      fail(scope, 'duplicateCreationTemplateTag', `Tag key ${show(tag.key)} is given twice in the resourceTags of a repository creation template: give each key once.`);
     }
     keys.add(tag.key);
   }

@@ -2,10 +2,11 @@ import { Stack, Token } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { CreationTemplateAppliedFor, RegistryCreationTemplate } from './creation-template';
+import { CreationTemplateAppliedFor } from './creation-template';
 import type { SharedLayerRegistry } from './shared-layer-registry';
-import { fail, show } from '../private/errors';
-import { checkAtSynthesis, checkSameRegistry, pullThroughPrefixesOf, recordPullThroughPrefix, ROOT_PREFIX, warn } from '../private/registry-parts';
+import { checkAtSynthesis, warn } from '../private/annotations';
+import { NAMESPACE, ROOT_PREFIX } from '../private/aws-names';
+import { error, errorText, fail, show } from '../private/errors';
 
 // Checked 2026 against:
 // - https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecr-pullthroughcacherule.html
@@ -17,10 +18,10 @@ import { checkAtSynthesis, checkSameRegistry, pullThroughPrefixesOf, recordPullT
 //   Kubernetes and Quay need no authentication; Docker Hub, Azure Container Registry, GitHub and
 //   GitLab Container Registry need a Secrets Manager secret named ecr-pullthroughcache/...; pull
 //   through cache rules are not supported in the China regions; 50 rules per registry (service quotas).
-// - FACTS.md (blob mounting): images created through pull through cache cannot be mounted.
+// - https://docs.aws.amazon.com/AmazonECR/latest/userguide/blob-mounting.html: images created through
+//   pull through cache cannot be mounted.
 
 const MAX_RULES = 50;
-const PREFIX = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 const MIN_PREFIX_LENGTH = 2;
 const MAX_PREFIX_LENGTH = 30;
 const SECRET_NAME_PREFIX = 'ecr-pullthroughcache/';
@@ -50,7 +51,7 @@ export class PullThroughUpstream {
    */
   public static azureContainerRegistry(registryName: string): PullThroughUpstream {
     if (!Token.isUnresolved(registryName) && !AZURE_REGISTRY_NAME.test(registryName)) {
-      throw new Error(`Invalid Azure container registry name ${show(registryName)}: expected 5-50 letters and digits, without '.azurecr.io' (for example 'myregistry').`);
+      throw error('invalidAzureContainerRegistryName', `Invalid Azure container registry name ${show(registryName)}: expected 5-50 letters and digits, without '.azurecr.io' (for example 'myregistry').`);
     }
     return new PullThroughUpstream('azure-container-registry', `${registryName}.azurecr.io`, true);
   }
@@ -101,9 +102,6 @@ export interface PullThroughCacheRuleProps extends PullThroughCacheRuleOptions {
   readonly registry: SharedLayerRegistry;
 }
 
-/** The rules of each registry. */
-const RULES = new WeakMap<SharedLayerRegistry, PullThroughCacheRule[]>();
-
 /**
  * A pull through cache rule (`AWS::ECR::PullThroughCacheRule`): ECR caches images of an upstream
  * registry in repositories it creates under the rule's prefix.
@@ -123,24 +121,6 @@ const RULES = new WeakMap<SharedLayerRegistry, PullThroughCacheRule[]>();
  * });
  */
 export class PullThroughCacheRule extends Construct {
-  /**
-   * Adds a rule to a registry, as the child `PullThroughCache<prefix>` of the registry.
-   * @internal
-   */
-  public static _add(registry: SharedLayerRegistry, options: PullThroughCacheRuleOptions): PullThroughCacheRule {
-    const count = RULES.get(registry)?.length ?? 0;
-    const id = Token.isUnresolved(options.prefix) ? `PullThroughCache${count}` : `PullThroughCache${options.prefix}`;
-    return new PullThroughCacheRule(registry, id, { ...options, registry });
-  }
-
-  /**
-   * The prefixes of a registry's rules (their repositories cannot share layers).
-   * @internal
-   */
-  public static _prefixesOf(registry: SharedLayerRegistry): string[] {
-    return pullThroughPrefixesOf(registry);
-  }
-
   /** The repository namespace of the cached images. */
   public readonly prefix: string;
   /** The underlying CloudFormation resource. */
@@ -149,10 +129,10 @@ export class PullThroughCacheRule extends Construct {
   constructor(scope: Construct, id: string, props: PullThroughCacheRuleProps) {
     super(scope, id);
     const registry = props.registry;
-    checkSameRegistry(this, registry, 'pull through cache rule');
+    registry._checkSameRegistry(this, 'pull through cache rule');
     this.prefix = props.prefix;
     this.validate(props);
-    this.register(registry);
+    registry._registerPullThroughRule(this, MAX_RULES);
 
     this.resource = new ecr.CfnPullThroughCacheRule(this, 'Resource', {
       ecrRepositoryPrefix: props.prefix,
@@ -168,38 +148,24 @@ export class PullThroughCacheRule extends Construct {
   private validate(props: PullThroughCacheRuleProps): void {
     const prefix = props.prefix;
     if (!Token.isUnresolved(prefix)
-      && (prefix.length < MIN_PREFIX_LENGTH || prefix.length > MAX_PREFIX_LENGTH || !PREFIX.test(prefix) || prefix === ROOT_PREFIX)) {
-      fail(this, `Invalid pull through cache prefix ${show(prefix)}: expected ${MIN_PREFIX_LENGTH}-${MAX_PREFIX_LENGTH} characters of lower-case letters, digits and single separators (. _ - /), for example 'ecr-public' or 'docker-hub'.`);
+      && (prefix.length < MIN_PREFIX_LENGTH || prefix.length > MAX_PREFIX_LENGTH || !NAMESPACE.test(prefix) || prefix === ROOT_PREFIX)) {
+      fail(this, 'invalidPullThroughCachePrefix', `Invalid pull through cache prefix ${show(prefix)}: expected ${MIN_PREFIX_LENGTH}-${MAX_PREFIX_LENGTH} characters of lower-case letters, digits and single separators (. _ - /), for example 'ecr-public' or 'docker-hub'.`);
     }
     const region = Stack.of(this).region;
     if (!Token.isUnresolved(region) && region.startsWith('cn-')) {
-      fail(this, `Pull through cache rules are not supported in ${region} (the China regions). Cache images in a registry of another region, or copy them into this registry.`);
+      fail(this, 'pullThroughCacheUnavailableInRegion', `Pull through cache rules are not supported in ${region} (the China regions). Cache images in a registry of another region, or copy them into this registry.`);
     }
     const upstream = props.upstream;
     if (upstream.requiresCredential && !props.credential) {
-      fail(this, `The upstream ${upstream.upstreamRegistry} (${upstream.url}) needs a credential: give a Secrets Manager secret named '${SECRET_NAME_PREFIX}...' with its username and accessToken as credential.`);
+      fail(this, 'pullThroughCacheCredentialMissing', `The upstream ${upstream.upstreamRegistry} (${upstream.url}) needs a credential: give a Secrets Manager secret named '${SECRET_NAME_PREFIX}...' with its username and accessToken as credential.`);
     }
     if (!upstream.requiresCredential && props.credential) {
-      fail(this, `The upstream ${upstream.upstreamRegistry} (${upstream.url}) takes no credential, but got ${props.credential.node.path}. Remove the credential.`);
+      fail(this, 'pullThroughCacheCredentialNotTaken', `The upstream ${upstream.upstreamRegistry} (${upstream.url}) takes no credential, but got ${props.credential.node.path}. Remove the credential.`);
     }
     const secretName = props.credential?.secretName;
     if (secretName !== undefined && !Token.isUnresolved(secretName) && !secretName.startsWith(SECRET_NAME_PREFIX)) {
-      fail(this, `The credential secret ${show(secretName)} does not start with '${SECRET_NAME_PREFIX}': Amazon ECR reads only secrets of that prefix. Create the secret as '${SECRET_NAME_PREFIX}${secretName}'.`);
+      fail(this, 'invalidPullThroughCacheSecretName', `The credential secret ${show(secretName)} does not start with '${SECRET_NAME_PREFIX}': Amazon ECR reads only secrets of that prefix. Create the secret as '${SECRET_NAME_PREFIX}${secretName}'.`);
     }
-  }
-
-  private register(registry: SharedLayerRegistry): void {
-    const rules = RULES.get(registry) ?? [];
-    if (rules.length + 1 > MAX_RULES) {
-      fail(this, `The registry ${registry.node.path} would have ${rules.length + 1} pull through cache rules, but Amazon ECR allows at most ${MAX_RULES} per registry. Remove rules you do not need.`);
-    }
-    const duplicate = rules.find((r) => !Token.isUnresolved(r.prefix) && r.prefix === this.prefix);
-    if (duplicate) {
-      fail(this, `The registry ${registry.node.path} already has a pull through cache rule with prefix ${show(this.prefix)} (${duplicate.node.path}). A prefix has one upstream: choose another prefix.`);
-    }
-    rules.push(this);
-    RULES.set(registry, rules);
-    recordPullThroughPrefix(registry, this.prefix);
   }
 
   /** Repositories of the registry in the rule's namespace: ECR would treat them as cache repositories. */
@@ -212,19 +178,22 @@ export class PullThroughCacheRule extends Construct {
         const name = repository.resource.repositoryName;
         return name !== undefined && !Token.isUnresolved(name) && name.startsWith(`${this.prefix}/`);
       })
-      .map((repository) => `The pull through cache prefix ${show(this.prefix)} (${this.node.path}) collides with the repository ${show(repository.resource.repositoryName)} (${repository.node.path}): ECR would serve that namespace from the upstream. Rename the repository, or choose another prefix.`);
+      .map((repository) => errorText('pullThroughCachePrefixCollision', `The pull through cache prefix ${show(this.prefix)} (${this.node.path}) collides with the repository ${show(repository.resource.repositoryName)} (${repository.node.path}): ECR would serve that namespace from the upstream. Rename the repository, or choose another prefix.`));
   }
 
   private warnWithoutTemplate(registry: SharedLayerRegistry): void {
     if (Token.isUnresolved(this.prefix)) {
       return;
     }
-    const templates = RegistryCreationTemplate._templatesOf(registry);
-    const covered = templates.some((t) => (t.prefix === ROOT_PREFIX || t.prefix === this.prefix)
-      && t.appliedFor.includes(CreationTemplateAppliedFor.PULL_THROUGH_CACHE));
-    if (!covered) {
-      warn(this, 'pullThroughCacheWithoutTemplate',
-        `No repository creation template of ${registry.node.path} applies to PULL_THROUGH_CACHE for prefix ${show(this.prefix)} (or ROOT): ECR creates these repositories with AES256 and mutable tags, outside the registry's ${registry.encryption.describe()}. Add a RegistryCreationTemplate with prefix '${this.prefix}' applied for PULL_THROUGH_CACHE, or keep the registry's default templates on.`);
+    const covered = registry._templates().some((t) => (t.prefix === ROOT_PREFIX || t.prefix === this.prefix)
+      && t.appliedFor().includes(CreationTemplateAppliedFor.PULL_THROUGH_CACHE));
+    if (covered) {
+      return;
     }
+    const outside = registry.encryption.encryptionType === 'AES256'
+      ? 'with mutable tags and without the registry\'s lifecycle rules (their encryption, AES256, is the registry\'s)'
+      : `with AES256 and mutable tags, outside the registry's ${registry.encryption.describe()}`;
+    warn(this, 'pullThroughCacheWithoutTemplate',
+      `No repository creation template of ${registry.node.path} applies to PULL_THROUGH_CACHE for prefix ${show(this.prefix)} (or ROOT): ECR creates these repositories ${outside}. Add a RegistryCreationTemplate with prefix '${this.prefix}' applied for PULL_THROUGH_CACHE, or keep the registry's default templates on (creationTemplates: true).`);
   }
 }

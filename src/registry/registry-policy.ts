@@ -2,11 +2,12 @@ import { Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import type { SharedLayerRegistry } from './shared-layer-registry';
-import { EcrAccountSetting } from '../account-settings/ecr-account-setting';
-import { fail, show } from '../private/errors';
-import { warn } from '../private/registry-parts';
-import { claimRegistrySingleton } from '../private/registry-singletons';
+import { warn } from '../private/annotations';
+import { ACCOUNT_ID, allRepositoriesArn, ECR_ACTION, ECR_ARN, REGISTRY_POLICY_V1_ACTIONS as V1_ACTIONS } from '../private/aws-names';
+import { markPublicAccessAllowed } from '../private/brands';
+import { errorText, fail, show } from '../private/errors';
+import { grantsToEveryone, LIMITING_CONDITION_KEYS } from '../private/public-principals';
+import { LayerSharingChecks } from '../validation/layer-sharing-checks';
 
 // Checked 2026 against https://docs.aws.amazon.com/AmazonECR/latest/userguide/registry-permissions-create.html:
 // with registry policy scope V2 (the default) "Amazon ECR allows all ECR actions in the policy";
@@ -14,10 +15,6 @@ import { claimRegistrySingleton } from '../private/registry-singletons';
 // enforced, and other actions are an error. ecr:* is possible but discouraged.
 // Examples (registry-permissions-examples.html) name an AWS principal and ECR repository ARNs.
 
-/** The actions a registry policy accepts under registry policy scope V1. */
-const V1_ACTIONS = ['ecr:ReplicateImage', 'ecr:BatchImportUpstreamImage', 'ecr:CreateRepository'];
-const ECR_ACTION = /^ecr:[A-Za-z*]+$/;
-const ECR_ARN = /^arn:[a-z-]+:ecr:([a-z0-9-]*):([0-9]*):(.+)$/;
 
 /**
  * Properties of a `RegistryPolicy`.
@@ -29,6 +26,16 @@ export interface RegistryPolicyProps {
    * @default - none: add them with `addStatements()` (synthesis fails for a policy without statements)
    */
   readonly statements?: iam.PolicyStatement[];
+
+  /**
+   * Allow statements that grant to everyone (`Principal: "*"`, `AnyPrincipal`) without a condition
+   * that limits them to an organization or to accounts (`aws:PrincipalOrgID`, `aws:PrincipalAccount`,
+   * `aws:SourceAccount`, ...): a truly public registry. Without it, such a statement fails
+   * synthesis (`cdk-ecr-shared-layers:registryPolicyPublic`).
+   *
+   * @default false
+   */
+  readonly allowPublicAccess?: boolean;
 }
 
 /**
@@ -60,46 +67,37 @@ export interface ReplicationSourceOptions {
  * policy.allowReplicationFrom({ sourceAccount: '111111111111' });
  */
 export class RegistryPolicy extends Construct {
-  /**
-   * The registry policy of a registry: the child `Policy` of the registry, created on first use.
-   * @internal
-   */
-  public static _of(registry: SharedLayerRegistry): RegistryPolicy {
-    const existing = registry.node.tryFindChild('Policy');
-    if (existing instanceof RegistryPolicy) {
-      return existing;
-    }
-    const policy = new RegistryPolicy(registry, 'Policy');
-    policy.registry = registry;
-    return policy;
-  }
-
   /** The policy document. */
   public readonly document: iam.PolicyDocument;
   /** The underlying CloudFormation resource. */
   public readonly resource: ecr.CfnRegistryPolicy;
 
-  private registry?: SharedLayerRegistry;
+  private readonly allowPublicAccess: boolean;
 
   constructor(scope: Construct, id: string, props: RegistryPolicyProps = {}) {
     super(scope, id);
+    this.allowPublicAccess = props.allowPublicAccess ?? false;
     this.document = new iam.PolicyDocument();
     this.resource = new ecr.CfnRegistryPolicy(this, 'Resource', {
       policyText: Lazy.any({ produce: () => this.document.toJSON() }),
     });
+    if (this.allowPublicAccess) {
+      markPublicAccessAllowed(this.resource);
+    }
+    // The checks of every registry policy of the app (scope V1, public statements of L1 policies).
+    LayerSharingChecks.ensure(this);
     this.node.addValidation({
       validate: () => this.document.isEmpty
-        ? [`The registry policy ${this.node.path} has no statements: add one with addStatements() (or addToRegistryPolicy() on the registry), or remove it.`]
+        ? [errorText('registryPolicyWithoutStatements', `The registry policy ${this.node.path} has no statements: add one with addStatements() (or addToRegistryPolicy() on the registry), or remove it.`)]
         : [],
     });
     this.addStatements(...(props.statements ?? []));
-    claimRegistrySingleton(this, 'ECR registry policy',
-      'Keep one registry policy per account and region: add every statement to it (registry.addToRegistryPolicy(), or addStatements() on the one RegistryPolicy).');
   }
 
   /**
-   * Adds statements to the policy. Each is checked: a Principal, ECR actions only (and under
-   * registry policy scope V1 only the actions V1 enforces), a Resource.
+   * Adds statements to the policy. Each is checked: a Principal (not everyone without a limiting
+   * condition, unless `allowPublicAccess`), ECR actions only, a Resource of this registry. Under
+   * registry policy scope V1, actions that V1 does not enforce fail at synthesis.
    */
   public addStatements(...statements: iam.PolicyStatement[]): void {
     for (const statement of statements) {
@@ -114,17 +112,17 @@ export class RegistryPolicy extends Construct {
    */
   public allowReplicationFrom(options: ReplicationSourceOptions): void {
     const account = options.sourceAccount;
-    if (!Token.isUnresolved(account) && !/^[0-9]{12}$/.test(account)) {
-      fail(this, `Invalid source account ${show(account)}: expected a 12-digit AWS account id, for example '111111111111'.`);
+    if (!Token.isUnresolved(account) && !ACCOUNT_ID.test(account)) {
+      fail(this, 'invalidReplicationSourceAccount', `Invalid source account ${show(account)}: expected a 12-digit AWS account id, for example '111111111111'.`);
     }
     const stack = Stack.of(this);
     if (!Token.isUnresolved(account) && !Token.isUnresolved(stack.account) && account === stack.account) {
-      fail(this, `The source account ${show(account)} is this registry's own account: replication inside one account needs no registry policy. Remove allowReplicationFrom for it.`);
+      fail(this, 'replicationSourceIsThisAccount', `The source account ${show(account)} is this registry's own account: replication inside one account needs no registry policy. Remove allowReplicationFrom for it.`);
     }
     const prefixes = options.repositoryPrefixes ?? [];
     const resources = prefixes.length === 0
-      ? [stack.formatArn({ service: 'ecr', resource: 'repository', resourceName: '*' })]
-      : prefixes.map((prefix) => stack.formatArn({ service: 'ecr', resource: 'repository', resourceName: `${prefix}*` }));
+      ? [allRepositoriesArn(stack)]
+      : prefixes.map((prefix) => allRepositoriesArn(stack, prefix));
     this.addStatements(new iam.PolicyStatement({
       sid: Token.isUnresolved(account) ? undefined : `ReplicationFrom${account}`,
       principals: [new iam.AccountPrincipal(account)],
@@ -137,32 +135,32 @@ export class RegistryPolicy extends Construct {
     const json = statement.toStatementJson();
     const label = `Registry policy statement ${show(json)}`;
     if (json.Principal === undefined) {
-      fail(this, `${label} has no Principal. A registry policy grants to principals of other accounts or of this one: add principals, for example new iam.AccountPrincipal('111111111111').`);
+      fail(this, 'registryPolicyStatementWithoutPrincipal', `${label} has no Principal. A registry policy grants to principals of other accounts or of this one: add principals, for example new iam.AccountPrincipal('111111111111').`);
+    }
+    if (!this.allowPublicAccess && grantsToEveryone(json)) {
+      fail(this, 'registryPolicyPublic', `${label} allows everyone (Principal "*") without a condition that limits it to your organization or accounts: anyone could use the registry's repositories. Add a condition such as { StringEquals: { 'aws:PrincipalOrgID': 'o-xxxxxxxxxx' } } (or one of ${LIMITING_CONDITION_KEYS.join(', ')}), or name the accounts (new iam.AccountPrincipal('111111111111')). For a registry that is meant to be public, set allowPublicAccess: true.`);
     }
     if (json.NotAction !== undefined || json.NotResource !== undefined) {
-      fail(this, `${label} uses NotAction or NotResource: a registry policy statement lists its ECR actions and repositories explicitly. Use actions and resources instead.`);
+      fail(this, 'registryPolicyStatementWithNotActionOrNotResource', `${label} uses NotAction or NotResource: a registry policy statement lists its ECR actions and repositories explicitly. Use actions and resources instead.`);
     }
     const actions = asList(json.Action);
     if (actions.length === 0) {
-      fail(this, `${label} has no actions: add the ECR actions it allows, for example 'ecr:ReplicateImage'.`);
+      fail(this, 'registryPolicyStatementWithoutActions', `${label} has no actions: add the ECR actions it allows, for example 'ecr:ReplicateImage'.`);
     }
     for (const action of actions) {
       if (Token.isUnresolved(action)) {
         continue;
       }
       if (!ECR_ACTION.test(action)) {
-        fail(this, `${label} has the action ${show(action)}, which a registry policy does not accept: only Amazon ECR actions (ecr:...) are allowed, for example ${V1_ACTIONS.join(', ')}.`);
+        fail(this, 'registryPolicyNonEcrAction', `${label} has the action ${show(action)}, which a registry policy does not accept: only Amazon ECR actions (ecr:...) are allowed, for example ${V1_ACTIONS.join(', ')}.`);
       }
       if (action.includes('*')) {
         warn(this, 'registryPolicyWildcardAction', `${label} has the wildcard action ${show(action)}: Amazon ECR advises listing only the actions a feature needs (for example ecr:ReplicateImage and ecr:CreateRepository for replication).`);
       }
-      if (this.scopeV1() && !V1_ACTIONS.includes(action)) {
-        fail(this, `${label} has the action ${show(action)}, but the registry policy scope is V1, which accepts only ${V1_ACTIONS.join(', ')}. Use registry policy scope V2 (registryPolicyScope: RegistryPolicyScope.V2), or remove the action.`);
-      }
     }
     const resources = asList(json.Resource);
     if (resources.length === 0) {
-      fail(this, `${label} has no Resource. Name the repositories it applies to, for example stack.formatArn({ service: 'ecr', resource: 'repository', resourceName: '*' }) for all of them.`);
+      fail(this, 'registryPolicyStatementWithoutResource', `${label} has no Resource. Name the repositories it applies to, for example stack.formatArn({ service: 'ecr', resource: 'repository', resourceName: '*' }) for all of them.`);
     }
     for (const resource of resources) {
       this.validateResource(label, resource);
@@ -176,7 +174,7 @@ export class RegistryPolicy extends Construct {
     const stack = Stack.of(this);
     const match = ECR_ARN.exec(resource);
     if (!match) {
-      fail(this, `${label} has the resource ${show(resource)}, which is not an Amazon ECR ARN: expected repositories of this registry, for example 'arn:aws:ecr:<region>:<account>:repository/*'.`);
+      fail(this, 'registryPolicyNonEcrResource', `${label} has the resource ${show(resource)}, which is not an Amazon ECR ARN: expected repositories of this registry, for example 'arn:aws:ecr:<region>:<account>:repository/*'.`);
     }
     const [, region, account] = match;
     const mismatches: string[] = [];
@@ -187,14 +185,8 @@ export class RegistryPolicy extends Construct {
       mismatches.push(`account ${show(account)} instead of ${show(stack.account)}`);
     }
     if (mismatches.length > 0) {
-      fail(this, `${label} has the resource ${show(resource)} with ${mismatches.join(' and ')}: a registry policy applies to the repositories of its own registry. Use ARNs of account ${stack.account} in ${stack.region}.`);
+      fail(this, 'registryPolicyResourceOfOtherRegistry', `${label} has the resource ${show(resource)} with ${mismatches.join(' and ')}: a registry policy applies to the repositories of its own registry. Use ARNs of this registry: account ${show(stack.account)}, region ${show(stack.region)}.`);
     }
-  }
-
-  /** Whether the registry manages REGISTRY_POLICY_SCOPE = V1. */
-  private scopeV1(): boolean {
-    const setting = this.registry?.node.tryFindChild('RegistryPolicyScope');
-    return setting instanceof EcrAccountSetting && setting.settingValue === 'V1';
   }
 }
 

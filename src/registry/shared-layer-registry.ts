@@ -1,39 +1,31 @@
-import { Annotations, Lazy, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { RegistryCreationTemplate, RegistryCreationTemplateOptions } from './creation-template';
 import { PullThroughCacheRule, PullThroughCacheRuleOptions } from './pull-through-cache';
+import { RegisteredTemplate } from './registered-template';
 import { RegistryPolicy, ReplicationSourceOptions } from './registry-policy';
-import { SharedRepository, SharedRepositoryOptions, validateExclusionFilters } from './shared-repository';
+import { RegistryReplication } from './registry-replication';
+import { RegistryScanningConfiguration } from './registry-scanning-configuration';
+import { RegistrySettings } from './registry-settings';
+import { checkMutability, validateExclusionFilters } from './repository-options';
+import { SharedRepository, SharedRepositoryOptions } from './shared-repository';
 import { AccountSettingName, EcrAccountSetting } from '../account-settings/ecr-account-setting';
 import { RegistryEncryption } from '../encryption';
 import { renderLifecyclePolicy, validateLifecycleRules } from '../lifecycle/lifecycle-policy';
 import { LifecycleRule } from '../lifecycle/lifecycle-rule';
+import { warn } from '../private/annotations';
+import { allRepositoriesArn } from '../private/aws-names';
+import { markAsRegistry } from '../private/brands';
 import { fail, show } from '../private/errors';
-import { claimRegistrySingleton } from '../private/registry-singletons';
-import { RegistryReplication, ReplicationRuleOptions } from '../replication/replication';
-import { RegistryScanning, RegistryScanningConfiguration } from '../scanning/registry-scanning';
+import { ReplicationRuleOptions } from '../replication/replication';
 import { LayerSharingChecks } from '../validation/layer-sharing-checks';
-
-/** Values of the `REGISTRY_POLICY_SCOPE` account setting. */
-export enum RegistryPolicyScope {
-  /** The registry policy applies to all ECR actions (recommended). */
-  V2 = 'V2',
-  /** The original scope; Amazon ECR advises against going back to it (synthesis warns). */
-  V1 = 'V1',
-}
-
-/** Values of the `BASIC_SCAN_TYPE_VERSION` account setting. */
-export enum BasicScanTypeVersion {
-  /** AWS native basic scanning (Clair was retired on 2026-02-02). */
-  AWS_NATIVE = 'AWS_NATIVE',
-}
 
 /**
  * Properties of a `SharedLayerRegistry`.
  */
-export interface SharedLayerRegistryProps {
+export interface SharedLayerRegistryProps extends RegistrySettings {
   /**
    * The encryption of every repository of the registry. Layers are shared only between
    * repositories with identical encryption type and key, so there is exactly one per registry.
@@ -43,90 +35,22 @@ export interface SharedLayerRegistryProps {
    * lets the account's principals create the grants ECR needs, through ECR only (`kms:ViaService`);
    * an imported key's policy cannot be changed by CDK: it must already allow `kms:CreateGrant`,
    * `kms:RetireGrant` and `kms:DescribeKey` to the principal that deploys the repositories.
+   * Give the key itself (`kms.Key`, `kms.Key.fromKeyArn`), not an alias: repository creation
+   * templates need a key ARN.
    *
    * @default RegistryEncryption.AES256
    */
   readonly encryption?: RegistryEncryption;
 
   /**
-   * Turn cross-repository layer sharing (the `BLOB_MOUNTING` account setting) on.
-   * With `false`, the registry leaves the setting as it is (it manages no account setting).
+   * Allow registry policy statements that grant to everyone (`Principal: "*"`, `AnyPrincipal`)
+   * without a condition that limits them to an organization or to accounts. Without it, such a
+   * statement fails synthesis (`cdk-ecr-shared-layers:registryPolicyPublic`): the registry's
+   * images would be readable by anyone.
    *
-   * @default true
+   * @default false
    */
-  readonly blobMounting?: boolean;
-
-  /**
-   * Manage the `REGISTRY_POLICY_SCOPE` account setting as well.
-   *
-   * @default - the setting is left as it is
-   */
-  readonly registryPolicyScope?: RegistryPolicyScope;
-
-  /**
-   * Manage the `BASIC_SCAN_TYPE_VERSION` account setting as well.
-   *
-   * @default - the setting is left as it is
-   */
-  readonly basicScanTypeVersion?: BasicScanTypeVersion;
-
-  /**
-   * What happens to the account settings (blob mounting) when the registry is removed.
-   * `RemovalPolicy.DESTROY` turns blob mounting off best-effort; layers already mounted keep working.
-   *
-   * @default RemovalPolicy.RETAIN
-   */
-  readonly accountSettingsRemovalPolicy?: RemovalPolicy;
-
-  /**
-   * The default tag mutability of every repository.
-   *
-   * @default ecr.TagMutability.IMMUTABLE
-   */
-  readonly imageTagMutability?: ecr.TagMutability;
-
-  /**
-   * Default wildcard filters of tags exempt from tag mutability (for example `latest`), used with
-   * `TagMutability.IMMUTABLE_WITH_EXCLUSION` or `TagMutability.MUTABLE_WITH_EXCLUSION`.
-   *
-   * @default - none
-   */
-  readonly imageTagMutabilityExclusionFilters?: string[];
-
-  /**
-   * Lifecycle rules applied to every repository of the registry, merged with a repository's own.
-   * Nothing expires images unless a rule here or on a repository says so.
-   *
-   * @default - no rules
-   */
-  readonly lifecycleRules?: LifecycleRule[];
-
-  /**
-   * Emit repository creation templates (prefix `ROOT`, applied for REPLICATION and CREATE_ON_PUSH,
-   * and PULL_THROUGH_CACHE once the registry has a pull-through cache rule) that carry the
-   * registry's encryption, tag mutability and default lifecycle rules, so that repositories ECR
-   * creates by itself land in the registry's encryption island.
-   *
-   * With `false`, ECR creates replicated, create-on-push and pull-through repositories with AES256
-   * and mutable tags: a KMS registry then silently gets repositories outside its island.
-   *
-   * @default true
-   */
-  readonly creationTemplates?: boolean;
-
-  /**
-   * The registry's scanning configuration (`RegistryScanning.basic()` or `RegistryScanning.enhanced()`).
-   *
-   * @default - the registry's scanning configuration is left as it is
-   */
-  readonly scanning?: RegistryScanning;
-
-  /**
-   * Replication rules of the registry; more can be added with `addReplication()`.
-   *
-   * @default - no replication
-   */
-  readonly replication?: ReplicationRuleOptions[];
+  readonly allowPublicAccess?: boolean;
 }
 
 const PULL_ACTIONS = ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'];
@@ -168,13 +92,20 @@ export class SharedLayerRegistry extends Construct {
   private readonly defaultLifecycleRules: LifecycleRule[];
   private readonly imageTagMutability: ecr.TagMutability;
   private readonly imageTagMutabilityExclusionFilters?: string[];
+  private readonly allowPublicAccess: boolean;
   private readonly repositoryList: SharedRepository[] = [];
   private readonly repositoryNames = new Map<string, SharedRepository>();
+  private readonly templatesByPrefix = new Map<string, RegisteredTemplate>();
+  private readonly pullThroughRules: PullThroughCacheRule[] = [];
   private defaultLifecyclePolicy?: ecr.CfnRepository.LifecyclePolicyProperty | null;
   private renderedEncryption?: ecr.CfnRepository.EncryptionConfigurationProperty;
+  private policy?: RegistryPolicy;
+  private replicationConfiguration?: RegistryReplication;
+  private templateRole?: iam.IRole;
 
   constructor(scope: Construct, id: string, props: SharedLayerRegistryProps = {}) {
     super(scope, id);
+    markAsRegistry(this);
     const stack = Stack.of(this);
     this.registryId = stack.account;
     this.region = stack.region;
@@ -191,6 +122,7 @@ export class SharedLayerRegistry extends Construct {
 
     this.defaultLifecycleRules = props.lifecycleRules ?? [];
     validateLifecycleRules(this, this.defaultLifecycleRules, 'lifecycleRules');
+    this.allowPublicAccess = props.allowPublicAccess ?? false;
 
     const removalPolicy = props.accountSettingsRemovalPolicy;
     if (props.blobMounting ?? true) {
@@ -207,7 +139,7 @@ export class SharedLayerRegistry extends Construct {
       RegistryCreationTemplate._default(this);
     }
     if (props.scanning) {
-      RegistryScanningConfiguration._for(this, props.scanning);
+      new RegistryScanningConfiguration(this, 'Scanning', { registry: this, scanning: props.scanning });
     }
     for (const rule of props.replication ?? []) {
       this.addReplication(rule);
@@ -216,8 +148,6 @@ export class SharedLayerRegistry extends Construct {
     // The app-wide layer-sharing checks run for every app with a registry, without being asked.
     LayerSharingChecks.ensure(this);
 
-    claimRegistrySingleton(this, 'SharedLayerRegistry',
-      'A registry has one owner: keep one SharedLayerRegistry per account and region, and add repositories from other stacks with new SharedRepository(stack, id, { registry }).');
   }
 
   /** The repositories of the registry, in every stack. */
@@ -236,11 +166,35 @@ export class SharedLayerRegistry extends Construct {
   /**
    * References an existing repository of the registry by name. Its encryption is NOT checked
    * (CDK cannot see it): synthesis warns so that you can confirm it matches the registry's.
+   *
+   * Its `grantPush()` and `grantPullPush()` also grant `ecr:GetDownloadUrlForLayer` on every
+   * repository of the registry, so that a push can mount layers (as for a `SharedRepository`).
    */
   public importRepository(id: string, repositoryName: string): ecr.IRepository {
-    const repository = ecr.Repository.fromRepositoryName(this, id, repositoryName);
-    Annotations.of(repository).addWarningV2('cdk-ecr-shared-layers:importedRepositoryNotChecked',
-      `The imported repository ${show(repositoryName)} is not checked for encryption: it shares layers with this registry only if it uses ${this.encryption.describe()}. Confirm it (aws ecr describe-repositories --repository-names ${repositoryName}), then acknowledge this warning.`);
+    const registry = this;
+    const repository = new (class ImportedSharedRepository extends ecr.RepositoryBase {
+      public readonly repositoryName = repositoryName;
+      public readonly repositoryArn = ecr.Repository.arnForLocalRepository(repositoryName, registry);
+
+      public addToResourcePolicy(_statement: iam.PolicyStatement): iam.AddToResourcePolicyResult {
+        // As aws-cdk-lib's ecr.Repository.fromRepositoryName: an imported repository's policy cannot be changed.
+        return { statementAdded: false };
+      }
+
+      public grantPush(grantee: iam.IGrantable): iam.Grant {
+        const grant = super.grantPush(grantee);
+        registry._grantMountSources(grantee);
+        return grant;
+      }
+
+      public grantPullPush(grantee: iam.IGrantable): iam.Grant {
+        const grant = super.grantPullPush(grantee);
+        registry._grantMountSources(grantee);
+        return grant;
+      }
+    })(this, id);
+    warn(repository, 'importedRepositoryNotChecked',
+      `The imported repository ${show(repositoryName)} is not checked for encryption: it shares layers with this registry only if it uses ${this.encryption.describe()}. Confirm it (aws ecr describe-repositories --repository-names ${Token.isUnresolved(repositoryName) ? '<name>' : repositoryName}), then acknowledge this warning.`);
     return repository;
   }
 
@@ -254,14 +208,15 @@ export class SharedLayerRegistry extends Construct {
    * (`ReplicationDestinationPolicy`, or `allowReplicationFrom()` on the destination registry).
    */
   public addReplication(rule: ReplicationRuleOptions): void {
-    RegistryReplication._of(this).addRule(rule);
+    this.replicationConfiguration ??= new RegistryReplication(this, 'Replication', { registry: this });
+    this.replicationConfiguration.addRule(rule);
   }
 
   /**
    * Adds a statement to the registry's one registry policy (`AWS::ECR::RegistryPolicy`).
    */
   public addToRegistryPolicy(statement: iam.PolicyStatement): iam.AddToResourcePolicyResult {
-    const policy = RegistryPolicy._of(this);
+    const policy = this._registryPolicy();
     policy.addStatements(statement);
     return { statementAdded: true, policyDependable: policy.document };
   }
@@ -271,7 +226,7 @@ export class SharedLayerRegistry extends Construct {
    * in the registry policy).
    */
   public allowReplicationFrom(options: ReplicationSourceOptions): void {
-    RegistryPolicy._of(this).allowReplicationFrom(options);
+    this._registryPolicy().allowReplicationFrom(options);
   }
 
   /**
@@ -286,7 +241,8 @@ export class SharedLayerRegistry extends Construct {
    * share their layers), and their prefix is kept out of the layer-sharing statistics.
    */
   public addPullThroughCacheRule(options: PullThroughCacheRuleOptions): PullThroughCacheRule {
-    return PullThroughCacheRule._add(this, options);
+    const id = Token.isUnresolved(options.prefix) ? `PullThroughCache${this.pullThroughRules.length}` : `PullThroughCache${options.prefix}`;
+    return new PullThroughCacheRule(this, id, { ...options, registry: this });
   }
 
   /**
@@ -330,6 +286,15 @@ export class SharedLayerRegistry extends Construct {
   }
 
   /**
+   * The registry policy, the child `Policy` of the registry, created on first use.
+   * @internal
+   */
+  public _registryPolicy(): RegistryPolicy {
+    this.policy ??= new RegistryPolicy(this, 'Policy', { allowPublicAccess: this.allowPublicAccess });
+    return this.policy;
+  }
+
+  /**
    * Registers a repository; fails on a second repository of the same name.
    * @internal
    */
@@ -337,11 +302,99 @@ export class SharedLayerRegistry extends Construct {
     if (repositoryName !== undefined && !Token.isUnresolved(repositoryName)) {
       const existing = this.repositoryNames.get(repositoryName);
       if (existing) {
-        fail(repository, `The registry ${this.node.path} already has a repository named ${show(repositoryName)} (${existing.node.path}). Repository names are unique in a registry: choose another name, or reuse ${existing.node.path}.`);
+        fail(repository, 'duplicateRepositoryName', `The registry ${this.node.path} already has a repository named ${show(repositoryName)} (${existing.node.path}). Repository names are unique in a registry: choose another name, or reuse ${existing.node.path}.`);
       }
       this.repositoryNames.set(repositoryName, repository);
     }
     this.repositoryList.push(repository);
+  }
+
+  /**
+   * Registers a creation template under its normalised prefix; fails on a second template of the same prefix.
+   * @internal
+   */
+  public _registerTemplate(registered: RegisteredTemplate): void {
+    const existing = this.templatesByPrefix.get(registered.prefix);
+    if (existing) {
+      fail(registered.template, 'duplicateCreationTemplatePrefix', `The registry ${this.node.path} already has a repository creation template for prefix ${show(registered.prefix)} (${existing.template.node.path}). A prefix has at most one template in a registry: add the appliedFor values to ${existing.template.node.path}, or use another prefix.`);
+    }
+    this.templatesByPrefix.set(registered.prefix, registered);
+  }
+
+  /**
+   * The creation templates of the registry, by normalised prefix.
+   * @internal
+   */
+  public _templates(): RegisteredTemplate[] {
+    return [...this.templatesByPrefix.values()];
+  }
+
+  /**
+   * The role ECR assumes for the registry's creation templates, made by `create` on first use.
+   * @internal
+   */
+  public _templateRole(create: () => iam.IRole): iam.IRole {
+    this.templateRole ??= create();
+    return this.templateRole;
+  }
+
+  /**
+   * Registers a pull through cache rule; fails over ECR's limit or on a second rule of the same prefix.
+   * @internal
+   */
+  public _registerPullThroughRule(rule: PullThroughCacheRule, maxRules: number): void {
+    const rules = this.pullThroughRules;
+    if (rules.length + 1 > maxRules) {
+      fail(rule, 'tooManyPullThroughCacheRules', `The registry ${this.node.path} would have ${rules.length + 1} pull through cache rules, but Amazon ECR allows at most ${maxRules} per registry. Remove rules you do not need.`);
+    }
+    const duplicate = rules.find((r) => !Token.isUnresolved(r.prefix) && r.prefix === rule.prefix);
+    if (duplicate) {
+      fail(rule, 'duplicatePullThroughCachePrefix', `The registry ${this.node.path} already has a pull through cache rule with prefix ${show(rule.prefix)} (${duplicate.node.path}). A prefix has one upstream: choose another prefix.`);
+    }
+    rules.push(rule);
+  }
+
+  /**
+   * The prefixes of the registry's pull through cache rules, in the order added.
+   * @internal
+   */
+  public _pullThroughPrefixes(): string[] {
+    return this.pullThroughRules.map((rule) => rule.prefix);
+  }
+
+  /**
+   * The names of every repository of the registry, or undefined when at least one name is not
+   * known at synthesis (generated or a token).
+   * @internal
+   */
+  public _knownRepositoryNames(): Array<{ name: string; path: string }> | undefined {
+    const names: Array<{ name: string; path: string }> = [];
+    for (const repository of this.repositoryList) {
+      const name = repository.resource.repositoryName;
+      if (name === undefined || Token.isUnresolved(name)) {
+        return undefined;
+      }
+      names.push({ name, path: repository.node.path });
+    }
+    return names;
+  }
+
+  /**
+   * Fails when `part` (a registry-wide resource: template, rule, policy) is in a stack of another
+   * account or region than the registry: it would configure another registry.
+   * @internal
+   */
+  public _checkSameRegistry(part: IConstruct, what: string): void {
+    const mine = Stack.of(part);
+    const theirs = Stack.of(this);
+    if (mine === theirs) {
+      return;
+    }
+    for (const [dimension, a, b] of [['account', mine.account, theirs.account], ['region', mine.region, theirs.region]] as const) {
+      if (!Token.isUnresolved(a) && !Token.isUnresolved(b) && a !== b) {
+        fail(part, 'notInRegistryAccountAndRegion', `A ${what} must be in its registry's account and region, but its stack ${mine.node.path} has ${dimension} ${show(a)} and the registry ${this.node.path} has ${show(b)}. Create it in a stack with env { account: ${show(theirs.account)}, region: ${show(theirs.region)} }.`);
+      }
+    }
   }
 
   /**
@@ -391,7 +444,7 @@ export class SharedLayerRegistry extends Construct {
    * @internal
    */
   public _allRepositoriesArn(): string {
-    return Stack.of(this).formatArn({ service: 'ecr', resource: 'repository', resourceName: '*' });
+    return allRepositoriesArn(Stack.of(this));
   }
 
   /**
@@ -421,16 +474,5 @@ export class SharedLayerRegistry extends Construct {
       resources: ['*'],
       conditions: this._kmsThroughEcrCondition(),
     }), /* allowNoOp: imported keys cannot be changed */ true);
-  }
-}
-
-function checkMutability(scope: Construct, mutability: ecr.TagMutability | string, filters: string[] | undefined): void {
-  const withExclusion = mutability === ecr.TagMutability.IMMUTABLE_WITH_EXCLUSION || mutability === ecr.TagMutability.MUTABLE_WITH_EXCLUSION;
-  const hasFilters = (filters?.length ?? 0) > 0;
-  if (withExclusion && !hasFilters) {
-    fail(scope, `Tag mutability ${mutability} needs imageTagMutabilityExclusionFilters (for example ['latest']). Add the filters, or use ${mutability === ecr.TagMutability.IMMUTABLE_WITH_EXCLUSION ? 'IMMUTABLE' : 'MUTABLE'}.`);
-  }
-  if (!withExclusion && hasFilters) {
-    fail(scope, `imageTagMutabilityExclusionFilters ${show(filters)} are given with tag mutability ${mutability}, which ignores them. Use TagMutability.IMMUTABLE_WITH_EXCLUSION or TagMutability.MUTABLE_WITH_EXCLUSION, or remove the filters.`);
   }
 }

@@ -1,16 +1,10 @@
-import { Lazy, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { Lazy, RemovalPolicy } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { validateRepositoryOptions } from './repository-options';
 import type { SharedLayerRegistry } from './shared-layer-registry';
 import { LifecycleRule } from '../lifecycle/lifecycle-rule';
-import { fail, show } from '../private/errors';
-import { checkSameRegistry } from '../private/registry-parts';
-
-/** ECR's repository name rule (2-256 characters). */
-const REPOSITORY_NAME = /^(?=.{2,256}$)((?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*)$/;
-/** ECR's tag mutability exclusion filter rule (WILDCARD filters). */
-const EXCLUSION_FILTER = /^[0-9a-zA-Z._*-]{1,128}$/;
 
 /**
  * Options of a repository in a `SharedLayerRegistry`.
@@ -103,8 +97,8 @@ export class SharedRepository extends ecr.RepositoryBase {
   constructor(scope: Construct, id: string, props: SharedRepositoryProps) {
     super(scope, id, { physicalName: props.repositoryName });
     this.registry = props.registry;
-    validateOptions(this, props);
-    checkSameRegistry(this, props.registry, 'SharedRepository');
+    validateRepositoryOptions(this, props);
+    props.registry._checkSameRegistry(this, 'SharedRepository');
 
     const registry = props.registry;
     const mutability = registry._tagMutabilityFor(this, props);
@@ -175,25 +169,4 @@ export class SharedRepository extends ecr.RepositoryBase {
     return grant;
   }
 
-}
-
-/** Validates the options a repository is created with. */
-export function validateOptions(scope: Construct, options: SharedRepositoryOptions): void {
-  const name = options.repositoryName;
-  if (name !== undefined && !Token.isUnresolved(name) && !REPOSITORY_NAME.test(name)) {
-    fail(scope, `Invalid repository name ${show(name)}: expected 2-256 characters of lower-case letters, digits and single separators (. _ -), with optional namespaces separated by '/' (ECR's pattern ${REPOSITORY_NAME.source}). For example 'team/api'.`);
-  }
-  validateExclusionFilters(scope, options.imageTagMutabilityExclusionFilters);
-  if (options.emptyOnDelete && options.removalPolicy !== RemovalPolicy.DESTROY) {
-    fail(scope, `emptyOnDelete is true, but removalPolicy is ${show(options.removalPolicy ?? RemovalPolicy.RETAIN)}: images can only be deleted with the repository. Set removalPolicy: RemovalPolicy.DESTROY as well, or leave emptyOnDelete unset to keep the images.`);
-  }
-}
-
-/** Validates wildcard filters of tag mutability exclusion. */
-export function validateExclusionFilters(scope: Construct, filters: string[] | undefined): void {
-  for (const filter of filters ?? []) {
-    if (!Token.isUnresolved(filter) && !EXCLUSION_FILTER.test(filter)) {
-      fail(scope, `Invalid tag mutability exclusion filter ${show(filter)}: expected 1-128 characters of letters, digits, '.', '_', '-' and the wildcard '*' (${EXCLUSION_FILTER.source}). For example 'latest' or 'dev-*'.`);
-    }
-  }
 }

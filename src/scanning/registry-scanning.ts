@@ -1,10 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
-import { Construct, IConstruct } from 'constructs';
-import { fail, show } from '../private/errors';
-import { checkAtSynthesis, checkSameRegistry, knownRepositoryNames, warn, wildcardMatches } from '../private/registry-parts';
-import { claimRegistrySingleton } from '../private/registry-singletons';
-import type { SharedLayerRegistry } from '../registry/shared-layer-registry';
+import { IConstruct } from 'constructs';
+import { error, fail, show } from '../private/errors';
 
 // Checked 2026 against https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_PutRegistryScanningConfiguration.html,
 // API_RegistryScanningRule.html and API_ScanningRepositoryFilter.html: scanType BASIC | ENHANCED;
@@ -65,7 +62,7 @@ export class RegistryScanning {
     // Plain JavaScript callers can pass anything: BASIC has no continuous scanning.
     const continuous = (options as EnhancedScanningOptions).continuous;
     if (continuous !== undefined && continuous.length > 0) {
-      throw new Error(`RegistryScanning.basic() got continuous filters ${show(continuous)}, but continuous scanning (CONTINUOUS_SCAN) needs enhanced scanning. Use RegistryScanning.enhanced({ continuous }) instead.`);
+      throw error('basicScanningWithContinuousFilters', `RegistryScanning.basic() got continuous filters ${show(continuous)}, but continuous scanning (CONTINUOUS_SCAN) needs enhanced scanning. Use RegistryScanning.enhanced({ continuous }) instead.`);
     }
     return new RegistryScanning('BASIC', options.scanOnPush ?? ['*'], []);
   }
@@ -115,74 +112,9 @@ export class RegistryScanning {
   }
 }
 
-/**
- * Properties of a `RegistryScanningConfiguration`.
- */
-export interface RegistryScanningConfigurationProps {
-  /** The registry whose repositories are scanned; the construct must be in its account and region. */
-  readonly registry: SharedLayerRegistry;
-  /** The scanning configuration. */
-  readonly scanning: RegistryScanning;
-}
-
-/**
- * The scanning configuration (`AWS::ECR::RegistryScanningConfiguration`) of a `SharedLayerRegistry`.
- * It exists once per registry: a second one for the same account and region anywhere in the app
- * makes synthesis fail.
- *
- * With enhanced scanning, a filter that matches no repository of the registry (when every
- * repository name is known at synthesis) gets a warning
- * (`cdk-ecr-shared-layers:scanningFilterMatchesNothing`).
- */
-export class RegistryScanningConfiguration extends Construct {
-  /**
-   * Creates the scanning configuration of a registry: the child `Scanning` of the registry.
-   * @internal
-   */
-  public static _for(registry: SharedLayerRegistry, scanning: RegistryScanning): RegistryScanningConfiguration {
-    return new RegistryScanningConfiguration(registry, 'Scanning', { registry, scanning });
-  }
-
-  /** The scanning configuration rendered. */
-  public readonly scanning: RegistryScanning;
-  /** The underlying CloudFormation resource. */
-  public readonly resource: ecr.CfnRegistryScanningConfiguration;
-
-  constructor(scope: Construct, id: string, props: RegistryScanningConfigurationProps) {
-    super(scope, id);
-    checkSameRegistry(this, props.registry, 'registry scanning configuration');
-    this.scanning = props.scanning;
-    this.scanning._validate(this);
-    this.resource = new ecr.CfnRegistryScanningConfiguration(this, 'Resource', {
-      scanType: this.scanning.scanType,
-      rules: this.scanning._renderRules(),
-    });
-    claimRegistrySingleton(this, 'ECR registry scanning configuration',
-      'Keep one scanning configuration per account and region: set it once, with the scanning prop of the SharedLayerRegistry of that account and region.');
-    if (this.scanning.scanType === 'ENHANCED') {
-      checkAtSynthesis(this, () => this.warnAboutUnmatchedFilters(props.registry));
-    }
-  }
-
-  private warnAboutUnmatchedFilters(registry: SharedLayerRegistry): void {
-    const names = knownRepositoryNames(registry);
-    if (names === undefined || names.length === 0) {
-      return;
-    }
-    for (const [what, filters] of [['continuous', this.scanning.continuous], ['scanOnPush', this.scanning.scanOnPush]] as const) {
-      for (const filter of filters) {
-        if (!Token.isUnresolved(filter) && !names.some((n) => wildcardMatches(filter, n.name))) {
-          warn(this, 'scanningFilterMatchesNothing',
-            `The enhanced scanning ${what} filter ${show(filter)} matches no repository of ${registry.node.path} (${names.map((n) => n.name).join(', ')}). Fix the filter (wildcards: '*'), or acknowledge this warning if repositories that ECR creates later (replication, create on push) will match it.`);
-        }
-      }
-    }
-  }
-}
-
 function validateFilters(scope: IConstruct, what: string, filters: string[]): void {
   if (filters.length > MAX_FILTERS) {
-    fail(scope, `The ${what} scanning rule has ${filters.length} filters, but a rule takes at most ${MAX_FILTERS}. Use wildcards ('prod/*') to cover more repositories with one filter.`);
+    fail(scope, 'scanningTooManyFilters', `The ${what} scanning rule has ${filters.length} filters, but a rule takes at most ${MAX_FILTERS}. Use wildcards ('prod/*') to cover more repositories with one filter.`);
   }
   const seen = new Set<string>();
   for (const filter of filters) {
@@ -190,10 +122,10 @@ function validateFilters(scope: IConstruct, what: string, filters: string[]): vo
       continue;
     }
     if (filter.length < 1 || filter.length > MAX_FILTER_LENGTH || !SCANNING_FILTER.test(filter)) {
-      fail(scope, `Invalid ${what} scanning filter ${show(filter)}: expected 1-${MAX_FILTER_LENGTH} characters of lower-case letters, digits, '.', '_', '-', '/' and the wildcard '*' (ECR's pattern ${SCANNING_FILTER.source}), for example '*' or 'prod/*'.`);
+      fail(scope, 'invalidScanningFilter', `Invalid ${what} scanning filter ${show(filter)}: expected 1-${MAX_FILTER_LENGTH} characters of lower-case letters, digits, '.', '_', '-', '/' and the wildcard '*' (ECR's pattern ${SCANNING_FILTER.source}), for example '*' or 'prod/*'.`);
     }
     if (seen.has(filter)) {
-      fail(scope, `The ${what} scanning filter ${show(filter)} is given twice: give each filter once.`);
+      fail(scope, 'duplicateScanningFilter', `The ${what} scanning filter ${show(filter)} is given twice: give each filter once.`);
     }
     seen.add(filter);
   }

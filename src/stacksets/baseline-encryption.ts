@@ -1,7 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { RegistryEncryption } from '../encryption';
-import { show } from '../private/errors';
+import { error, show } from '../private/errors';
 
 /** A KMS alias name: `alias/` then letters, digits, `/`, `_` or `-` (not `alias/aws/`, reserved by AWS). */
 const ALIAS_NAME = /^alias\/[a-zA-Z0-9/_-]+$/;
@@ -67,7 +67,7 @@ export class BaselineEncryption {
   public static keyPerAccount(options: BaselineKeyOptions = {}): BaselineEncryption {
     const alias = options.alias ?? DEFAULT_ALIAS;
     if (alias.length > MAX_ALIAS_LENGTH || !ALIAS_NAME.test(alias) || alias.startsWith('alias/aws/')) {
-      throw new Error(`Invalid key alias ${show(alias)} for BaselineEncryption.keyPerAccount(): expected 'alias/' followed by letters, digits, '/', '_' or '-' (at most ${MAX_ALIAS_LENGTH} characters, not starting with 'alias/aws/', which AWS reserves), for example '${DEFAULT_ALIAS}'.`);
+      throw error('invalidBaselineKeyAlias', `Invalid key alias ${show(alias)} for BaselineEncryption.keyPerAccount(): expected 'alias/' followed by letters, digits, '/', '_' or '-' (at most ${MAX_ALIAS_LENGTH} characters, not starting with 'alias/aws/', which AWS reserves), for example '${DEFAULT_ALIAS}'.`);
     }
     return new BaselineEncryption('KMS', true, alias, options.description);
   }

@@ -4,10 +4,10 @@ import * as path from 'path';
 import { Annotations, App, BootstraplessSynthesizer, CfnResource, Stack } from 'aws-cdk-lib';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { BaselineEncryption } from './baseline-encryption';
-import type { RegistryBaselineOptions } from './registry-baseline-stack-set';
+import { RegistryBaselineOptions } from './baseline-options';
 import { EcrAccountSetting } from '../account-settings/ecr-account-setting';
 import { SharedLayerRegistry } from '../registry/shared-layer-registry';
-import { WarningIds } from '../validation/layer-sharing-analysis';
+import { LayerSharingChecks } from '../validation/layer-sharing-checks';
 
 /** The parts of a CloudFormation template that the stack set reads. */
 export interface BaselineTemplate {
@@ -62,20 +62,13 @@ export function buildBaselineApp(options: RegistryBaselineOptions, description: 
     description,
   });
   // A stack set's template is env-agnostic by definition: each stack instance is one registry.
-  Annotations.of(stack).acknowledgeWarning(WarningIds.ENV_AGNOSTIC_STACK,
+  Annotations.of(stack).acknowledgeWarning(LayerSharingChecks.ENV_AGNOSTIC_STACK,
     'The registry baseline is deployed by a StackSet: each stack instance is exactly one registry.');
+  // Every shared setting passes through as it is; only the encryption is the baseline's own.
+  const { encryption, accountSettingsRevision: _revision, ...settings } = options;
   const registry = new SharedLayerRegistry(stack, REGISTRY_ID, {
-    encryption: (options.encryption ?? BaselineEncryption.AES256)._bind(stack),
-    blobMounting: options.blobMounting,
-    registryPolicyScope: options.registryPolicyScope,
-    basicScanTypeVersion: options.basicScanTypeVersion,
-    accountSettingsRemovalPolicy: options.accountSettingsRemovalPolicy,
-    creationTemplates: options.creationTemplates,
-    imageTagMutability: options.imageTagMutability,
-    imageTagMutabilityExclusionFilters: options.imageTagMutabilityExclusionFilters,
-    lifecycleRules: options.lifecycleRules,
-    scanning: options.scanning,
-    replication: options.replication,
+    ...settings,
+    encryption: (encryption ?? BaselineEncryption.AES256)._bind(stack),
   });
   if (options.accountSettingsRevision !== undefined) {
     // An extra property that the handler ignores: changing it makes CloudFormation send an Update,

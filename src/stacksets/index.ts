@@ -1,2 +1,3 @@
 export * from './baseline-encryption';
 export * from './registry-baseline-stack-set';
+export * from './baseline-options';

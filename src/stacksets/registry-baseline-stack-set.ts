@@ -1,15 +1,11 @@
-import { Annotations, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Names, Stack, Token } from 'aws-cdk-lib';
 import { CfnStackSet } from 'aws-cdk-lib/aws-cloudformation';
-import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { Construct } from 'constructs';
 import { BaselineEncryption } from './baseline-encryption';
+import { RegistryBaselineOptions } from './baseline-options';
 import { BaselineSynthesis, BaselineTemplate, buildBaselineApp, synthesizeBaseline } from './baseline-template';
-import { LifecycleRule } from '../lifecycle/lifecycle-rule';
-import { fail, show } from '../private/errors';
-import { partitionOf } from '../private/registry-parts';
-import { BasicScanTypeVersion, RegistryPolicyScope } from '../registry/shared-layer-registry';
-import { ReplicationRuleOptions } from '../replication/replication';
-import { RegistryScanning } from '../scanning/registry-scanning';
+import { ACCOUNT_ID, partitionOf, REGION } from '../private/aws-names';
+import { fail, show, splitErrorText } from '../private/errors';
 
 // Checked 2026 against:
 // - https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-stackset.html
@@ -28,8 +24,6 @@ import { RegistryScanning } from '../scanning/registry-scanning';
 const MAX_TEMPLATE_BODY_BYTES = 51_200;
 const MAX_ORGANIZATIONAL_UNITS = 50;
 const ORGANIZATIONAL_UNIT_ID = /^(?:ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}|r-[0-9a-z]{4,32})$/;
-const ACCOUNT_ID = /^[0-9]{12}$/;
-const REGION = /^[a-z]{2,4}(?:-[a-z]+)+-[0-9]{1,2}$/;
 const STACK_SET_NAME = /^[a-zA-Z][-a-zA-Z0-9]{0,127}$/;
 const MAX_DESCRIPTION_LENGTH = 1024;
 
@@ -75,112 +69,6 @@ export enum StackSetAccountFilter {
   INTERSECTION = 'INTERSECTION',
   /** Every account of the organizational units except the listed ones (for example suspended accounts). */
   DIFFERENCE = 'DIFFERENCE',
-}
-
-/**
- * The registry settings that a `RegistryBaselineStackSet` applies in every account and region.
- *
- * They are the settings of a `SharedLayerRegistry` that make sense without repositories: the
- * account settings, and the creation templates, scanning and replication configurations that
- * apply to repositories created later.
- */
-export interface RegistryBaselineOptions {
-  /**
-   * The encryption that the creation templates give to the repositories ECR creates (replication,
-   * create on push, pull through cache). See `BaselineEncryption` for which one to choose.
-   *
-   * @default BaselineEncryption.AES256
-   */
-  readonly encryption?: BaselineEncryption;
-
-  /**
-   * Turn cross-repository layer sharing (the `BLOB_MOUNTING` account setting) on.
-   * With `false`, the baseline leaves the setting as it is.
-   *
-   * @default true
-   */
-  readonly blobMounting?: boolean;
-
-  /**
-   * Manage the `REGISTRY_POLICY_SCOPE` account setting as well.
-   *
-   * @default - the setting is left as it is
-   */
-  readonly registryPolicyScope?: RegistryPolicyScope;
-
-  /**
-   * Manage the `BASIC_SCAN_TYPE_VERSION` account setting as well.
-   *
-   * @default - the setting is left as it is
-   */
-  readonly basicScanTypeVersion?: BasicScanTypeVersion;
-
-  /**
-   * What happens to the account settings when a stack instance is deleted (an account leaves the
-   * target organizational units, or the stack set is deleted). `RemovalPolicy.DESTROY` turns blob
-   * mounting off best-effort; layers already mounted keep working.
-   *
-   * @default RemovalPolicy.RETAIN
-   */
-  readonly accountSettingsRemovalPolicy?: RemovalPolicy;
-
-  /**
-   * Emit the registry's default repository creation template (prefix `ROOT`, applied for
-   * REPLICATION and CREATE_ON_PUSH) with the baseline's encryption, tag mutability and lifecycle
-   * rules. Not available in the China and AWS GovCloud (US) regions.
-   *
-   * @default true
-   */
-  readonly creationTemplates?: boolean;
-
-  /**
-   * The tag mutability of the repositories ECR creates from the creation template.
-   *
-   * @default ecr.TagMutability.IMMUTABLE
-   */
-  readonly imageTagMutability?: ecr.TagMutability;
-
-  /**
-   * Wildcard filters of tags exempt from tag mutability, with `TagMutability.IMMUTABLE_WITH_EXCLUSION`
-   * or `TagMutability.MUTABLE_WITH_EXCLUSION`.
-   *
-   * @default - none
-   */
-  readonly imageTagMutabilityExclusionFilters?: string[];
-
-  /**
-   * Lifecycle rules of the repositories ECR creates from the creation template. Repositories that
-   * teams create themselves are not affected.
-   *
-   * @default - no rules
-   */
-  readonly lifecycleRules?: LifecycleRule[];
-
-  /**
-   * The registry's scanning configuration in every account and region.
-   *
-   * @default - the scanning configuration is left as it is
-   */
-  readonly scanning?: RegistryScanning;
-
-  /**
-   * A value to change when the account settings must be applied again in every account and region,
-   * for example after someone changed one by hand (CloudFormation drift detection does not see
-   * account settings, and a custom resource only runs when its properties change). The next stack
-   * set update then makes every `Custom::EcrAccountSetting` read the setting and write it back
-   * where it differs.
-   *
-   * @default - none
-   */
-  readonly accountSettingsRevision?: string;
-
-  /**
-   * Replication rules of every registry. A destination without an account is a region of the same
-   * account: it must not be one of the stack set's regions (a registry cannot replicate to itself).
-   *
-   * @default - no replication
-   */
-  readonly replication?: ReplicationRuleOptions[];
 }
 
 /**
@@ -336,7 +224,7 @@ export class RegistryBaselineStackSet extends Construct {
 
     const description = props.description ?? describeBaseline(props, this.encryption);
     if (!Token.isUnresolved(description) && description.length > MAX_DESCRIPTION_LENGTH) {
-      fail(this, `The description of the stack set is ${description.length} characters long, but CloudFormation accepts at most ${MAX_DESCRIPTION_LENGTH}. Shorten it.`);
+      fail(this, 'stackSetDescriptionTooLong', `The description of the stack set is ${description.length} characters long, but CloudFormation accepts at most ${MAX_DESCRIPTION_LENGTH}. Shorten it.`);
     }
 
     this.baseline = this.synthesize(props, description);
@@ -366,27 +254,27 @@ export class RegistryBaselineStackSet extends Construct {
   private validateTargets(props: RegistryBaselineStackSetProps): CfnStackSet.DeploymentTargetsProperty {
     const ous = props.organizationalUnitIds;
     if (ous.length === 0) {
-      fail(this, 'organizationalUnitIds is empty: a service-managed stack set creates its stack instances in organizational units. Give at least one OU id (ou-xxxx-xxxxxxxx), or the organization root (r-xxxx) together with accounts and accountFilter INTERSECTION to target single accounts.');
+      fail(this, 'stackSetNoOrganizationalUnits', 'organizationalUnitIds is empty: a service-managed stack set creates its stack instances in organizational units. Give at least one OU id (ou-xxxx-xxxxxxxx), or the organization root (r-xxxx) together with accounts and accountFilter INTERSECTION to target single accounts.');
     }
     if (ous.length > MAX_ORGANIZATIONAL_UNITS) {
-      fail(this, `organizationalUnitIds has ${ous.length} entries, but a stack set operation accepts at most ${MAX_ORGANIZATIONAL_UNITS}. Target a parent OU (or the root r-xxxx) instead of its children.`);
+      fail(this, 'stackSetTooManyOrganizationalUnits', `organizationalUnitIds has ${ous.length} entries, but a stack set operation accepts at most ${MAX_ORGANIZATIONAL_UNITS}. Target a parent OU (or the root r-xxxx) instead of its children.`);
     }
     checkList(this, 'organizationalUnitIds', ous, ORGANIZATIONAL_UNIT_ID, 'an OU id like ou-ab12-cdef3456 or a root id like r-ab12');
 
     const accounts = props.accounts ?? [];
     checkList(this, 'accounts', accounts, ACCOUNT_ID, 'a 12-digit account id');
     if (props.accountFilter !== undefined && accounts.length === 0) {
-      fail(this, `accountFilter ${props.accountFilter} is given without accounts: list the accounts it applies to, or remove accountFilter to target every account of the organizational units.`);
+      fail(this, 'stackSetAccountFilterWithoutAccounts', `accountFilter ${props.accountFilter} is given without accounts: list the accounts it applies to, or remove accountFilter to target every account of the organizational units.`);
     }
     const filter = props.accountFilter ?? StackSetAccountFilter.INTERSECTION;
     const allowedFilters = Object.values(StackSetAccountFilter) as string[];
     if (!allowedFilters.includes(filter)) {
-      fail(this, `Invalid accountFilter ${show(filter)}: expected one of ${allowedFilters.join(', ')} (StackSetAccountFilter). UNION is not supported when CloudFormation creates a stack set resource.`);
+      fail(this, 'stackSetInvalidAccountFilter', `Invalid accountFilter ${show(filter)}: expected one of ${allowedFilters.join(', ')} (StackSetAccountFilter). UNION is not supported when CloudFormation creates a stack set resource.`);
     }
 
     const regions = props.regions;
     if (regions.length === 0) {
-      fail(this, 'regions is empty: give at least one region to deploy the registry baseline to, for example [\'us-east-1\'].');
+      fail(this, 'stackSetNoRegions', 'regions is empty: give at least one region to deploy the registry baseline to, for example [\'us-east-1\'].');
     }
     checkList(this, 'regions', regions, REGION, 'a region name like us-east-1');
     const partitions = new Set(regions.filter((r) => !Token.isUnresolved(r)).map((r) => partitionOf(r)));
@@ -395,7 +283,7 @@ export class RegistryBaselineStackSet extends Construct {
       partitions.add(own);
     }
     if (partitions.size > 1) {
-      fail(this, `regions ${show(regions)} span several partitions (${[...partitions].join(', ')}${own !== undefined ? `, with the stack's own region ${Stack.of(this).region}` : ''}): a stack set deploys within the partition of its administrator account only. Use one stack set per partition.`);
+      fail(this, 'stackSetRegionsSpanPartitions', `regions ${show(regions)} span several partitions (${[...partitions].join(', ')}${own !== undefined ? `, with the stack's own region ${Stack.of(this).region}` : ''}): a stack set deploys within the partition of its administrator account only. Use one stack set per partition.`);
     }
 
     return accounts.length === 0
@@ -417,7 +305,7 @@ export class RegistryBaselineStackSet extends Construct {
 
     const enabled = props.autoDeployment ?? true;
     if (!enabled && props.retainStacksOnAccountRemoval !== undefined) {
-      fail(this, `retainStacksOnAccountRemoval is ${props.retainStacksOnAccountRemoval} but autoDeployment is false: the option only applies to accounts that auto-deployment removes. Remove retainStacksOnAccountRemoval, or turn autoDeployment on.`);
+      fail(this, 'stackSetRetainWithoutAutoDeployment', `retainStacksOnAccountRemoval is ${props.retainStacksOnAccountRemoval} but autoDeployment is false: the option only applies to accounts that auto-deployment removes. Remove retainStacksOnAccountRemoval, or turn autoDeployment on.`);
     }
     return {
       autoDeployment: enabled
@@ -439,7 +327,7 @@ export class RegistryBaselineStackSet extends Construct {
     if (creationTemplates) {
       const unsupported = props.regions.filter((r) => ['aws-cn', 'aws-us-gov'].includes(partitionOf(r) ?? ''));
       if (unsupported.length > 0) {
-        fail(this, `Repository creation templates are not available in ${unsupported.join(', ')} (China and AWS GovCloud (US) regions), but the baseline has creationTemplates on (the default). Set creationTemplates: false for these regions.`);
+        fail(this, 'creationTemplatesUnavailableInRegion', `Repository creation templates are not available in ${unsupported.join(', ')} (China and AWS GovCloud (US) regions), but the baseline has creationTemplates on (the default). Set creationTemplates: false for these regions.`);
       }
     } else {
       const unused = [
@@ -448,14 +336,14 @@ export class RegistryBaselineStackSet extends Construct {
         ['imageTagMutabilityExclusionFilters', props.imageTagMutabilityExclusionFilters !== undefined],
       ].filter(([, given]) => given).map(([name]) => name);
       if (unused.length > 0) {
-        fail(this, `${unused.join(', ')} ${unused.length > 1 ? 'are' : 'is'} given with creationTemplates: false, where ${unused.length > 1 ? 'they have' : 'it has'} no effect (the baseline has no repositories: these settings reach only the repositories ECR creates from the creation template). Remove ${unused.length > 1 ? 'them' : 'it'}, or turn creationTemplates on.`);
+        fail(this, 'baselineSettingWithoutCreationTemplates', `${unused.join(', ')} ${unused.length > 1 ? 'are' : 'is'} given with creationTemplates: false, where ${unused.length > 1 ? 'they have' : 'it has'} no effect (the baseline has no repositories: these settings reach only the repositories ECR creates from the creation template). Remove ${unused.length > 1 ? 'them' : 'it'}, or turn creationTemplates on.`);
       }
     }
     const targetRegions = new Set(props.regions);
     for (const [index, rule] of (props.replication ?? []).entries()) {
       for (const destination of rule.destinations) {
         if (destination.account === undefined && targetRegions.has(destination.region)) {
-          fail(this, `Replication rule ${index + 1} replicates to ${destination.region} in the same account, but ${destination.region} is one of the stack set's regions: there the registry would replicate to itself, which Amazon ECR rejects. Replicate to a region outside regions, or to another account (destination.account).`);
+          fail(this, 'baselineReplicatesToItself', `Replication rule ${index + 1} replicates to ${destination.region} in the same account, but ${destination.region} is one of the stack set's regions: there the registry would replicate to itself, which Amazon ECR rejects. Replicate to a region outside regions, or to another account (destination.account).`);
         }
       }
     }
@@ -468,31 +356,34 @@ export class RegistryBaselineStackSet extends Construct {
       synthesis = synthesizeBaseline(app, stack);
     } catch (error) {
       if (error instanceof Error) {
-        fail(this, `The registry baseline is invalid: ${error.message}`);
+        // Keep the id of the registry's own error: the baseline only says where it happened.
+        const inner = splitErrorText(error.message);
+        fail(this, inner.id ?? 'baselineInvalid', `The registry baseline is invalid: ${inner.message}`);
       }
       throw error;
     }
 
     for (const message of synthesis.messages) {
       if (message.level === 'error') {
-        fail(this, `The registry baseline is invalid: ${message.path}: ${message.message}`);
+        const inner = splitErrorText(message.message);
+        fail(this, inner.id ?? 'baselineInvalid', `The registry baseline is invalid: ${message.path}: ${inner.message}`);
       }
       Annotations.of(this).addWarningV2(message.id ?? 'cdk-ecr-shared-layers:registryBaselineWarning', `In the registry baseline (${message.path}): ${message.message}`);
     }
     // Guarantees of the bootstrapless synthesizer, checked on what CloudFormation will receive.
     const extraArtifacts = synthesis.artifactIds.filter((a) => a !== 'RegistryBaseline');
     if (synthesis.assets > 0 || extraArtifacts.length > 0) {
-      fail(this, `The registry baseline has ${synthesis.assets} asset(s) and extra artifacts ${show(extraArtifacts)}, but a stack set template must be self-contained. This is a bug of cdk-ecr-shared-layers: please report it.`);
+      fail(this, 'baselineNotSelfContained', `The registry baseline has ${synthesis.assets} asset(s) and extra artifacts ${show(extraArtifacts)}, but a stack set template must be self-contained. This is a bug of cdk-ecr-shared-layers: please report it.`);
     }
     const sections = Object.keys(synthesis.template).filter((s) => s === 'Parameters' || s === 'Rules');
     if (sections.length > 0) {
-      fail(this, `The registry baseline template has ${sections.join(' and ')} (${show(Object.keys(synthesis.template[sections[0]] ?? {}))}), but the stack set passes none. This is a bug of cdk-ecr-shared-layers: please report it.`);
+      fail(this, 'baselineNotSelfContained', `The registry baseline template has ${sections.join(' and ')} (${show(Object.keys(synthesis.template[sections[0]] ?? {}))}), but the stack set passes none. This is a bug of cdk-ecr-shared-layers: please report it.`);
     }
     if (Object.keys(synthesis.template.Resources ?? {}).length === 0) {
-      fail(this, 'The registry baseline is empty (blobMounting false, no other account setting, no creation template, scanning or replication): CloudFormation refuses a template without resources. Turn at least one setting on.');
+      fail(this, 'baselineEmpty', 'The registry baseline is empty (blobMounting false, no other account setting, no creation template, scanning or replication): CloudFormation refuses a template without resources. Turn at least one setting on.');
     }
     if (synthesis.bytes > MAX_TEMPLATE_BODY_BYTES) {
-      fail(this, `The registry baseline template is ${synthesis.bytes} bytes, but a template passed as TemplateBody may have at most ${MAX_TEMPLATE_BODY_BYTES} bytes. Make the baseline smaller (fewer replication rules and repository filters, fewer scanning filters, fewer lifecycle rules), or split it into two stack sets (for example the account settings and the registry configuration); a template of up to 1 MB needs to be uploaded to Amazon S3 and passed as TemplateURL, which this construct does not do.`);
+      fail(this, 'baselineTemplateTooLarge', `The registry baseline template is ${synthesis.bytes} bytes, but a template passed as TemplateBody may have at most ${MAX_TEMPLATE_BODY_BYTES} bytes. Make the baseline smaller (fewer replication rules and repository filters, fewer scanning filters, fewer lifecycle rules), or split it into two stack sets (for example the account settings and the registry configuration); a template of up to 1 MB needs to be uploaded to Amazon S3 and passed as TemplateURL, which this construct does not do.`);
     }
     return synthesis;
   }
@@ -545,10 +436,10 @@ function checkList(scope: Construct, name: string, values: string[], pattern: Re
       continue;
     }
     if (!pattern.test(value)) {
-      fail(scope, `Invalid entry ${show(value)} in ${name}: expected ${expected}.`);
+      fail(scope, 'stackSetInvalidListEntry', `Invalid entry ${show(value)} in ${name}: expected ${expected}.`);
     }
     if (seen.has(value)) {
-      fail(scope, `${name} lists ${show(value)} twice: list each at most once.`);
+      fail(scope, 'stackSetDuplicateListEntry', `${name} lists ${show(value)} twice: list each at most once.`);
     }
     seen.add(value);
   }
@@ -559,19 +450,19 @@ function checkPercentage(scope: Construct, name: string, value: number, min: num
     return;
   }
   if (!Number.isInteger(value) || value < min || value > 100) {
-    fail(scope, `Invalid ${name} ${show(value)}: expected a whole number from ${min} to 100 (a percentage of the target accounts per region).`);
+    fail(scope, 'stackSetInvalidPercentage', `Invalid ${name} ${show(value)}: expected a whole number from ${min} to 100 (a percentage of the target accounts per region).`);
   }
 }
 
 function checkEnum(scope: Construct, name: string, value: string | undefined, values: object, type: string): void {
   const allowed = Object.values(values) as string[];
   if (value !== undefined && !allowed.includes(value)) {
-    fail(scope, `Invalid ${name} ${show(value)}: expected one of ${allowed.join(', ')} (${type}).`);
+    fail(scope, 'stackSetInvalidEnumValue', `Invalid ${name} ${show(value)}: expected one of ${allowed.join(', ')} (${type}).`);
   }
 }
 
 function validateStackSetName(scope: Construct, name: string): void {
   if (!Token.isUnresolved(name) && !STACK_SET_NAME.test(name)) {
-    fail(scope, `Invalid stackSetName ${show(name)}: expected a letter followed by letters, digits or '-', at most 128 characters.`);
+    fail(scope, 'stackSetInvalidName', `Invalid stackSetName ${show(name)}: expected a letter followed by letters, digits or '-', at most 128 characters.`);
   }
 }

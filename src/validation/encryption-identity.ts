@@ -1,12 +1,14 @@
 import { CfnParameter, CfnResource, Reference, Stack, Stage, Token, Tokenization } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { KMS_KEY_ARN } from '../private/aws-names';
 
 /**
  * The normalised encryption of a repository or creation template, as far as synthesis can know it.
  *
- * - `proven`: the identity is known. Two proven encryptions with the same `id` are identical.
- * - `unknown`: a token that cannot be followed (a parameter, an import, a computed ARN): nothing can be
- *   proven about it.
+ * - `known`: the type and key are known. Two known encryptions with the same `id` are identical.
+ * - not `known`: the key (or the whole configuration) is a token that cannot be followed (a
+ *   parameter, an import, a computed ARN). Its `type` may still be known (`?` when not), and two
+ *   known types that differ prove a difference.
  */
 export interface EncryptionIdentity {
   /** Equal ids mean identical encryption (only meaningful when `known`). */
@@ -31,7 +33,6 @@ export enum Comparison {
 }
 
 const AES256: EncryptionIdentity = { id: 'AES256', label: 'AES256', known: true, type: 'AES256', keyKind: 'none' };
-const KEY_ARN = /^arn:[^:]+:kms:[^:]*:[^:]*:key\/(.+)$/;
 const KEY_ID = /^(mrk-)?[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$|^mrk-[0-9a-f]{32}$/i;
 
 /** The encryption configuration of `AWS::ECR::Repository` and `AWS::ECR::RepositoryCreationTemplate`. */
@@ -97,14 +98,15 @@ export class EncryptionNormaliser {
 
 /** Compares two encryptions: same, provably different, or not provable either way. */
 export function compareEncryption(a: EncryptionIdentity, b: EncryptionIdentity): Comparison {
+  // The types alone prove a difference (KMS vs AES256), even when a key is not known.
+  if (a.type !== '?' && b.type !== '?' && a.type !== b.type) {
+    return Comparison.DIFFERENT;
+  }
   if (!a.known || !b.known) {
     return Comparison.UNPROVABLE;
   }
   if (a.id === b.id) {
     return Comparison.SAME;
-  }
-  if (a.type !== b.type) {
-    return Comparison.DIFFERENT;
   }
   // Same KMS type, different keys. A key construct of the app is a customer managed key that differs
   // from the AWS managed key and from every other key construct; a literal key id differs from other
@@ -118,7 +120,7 @@ export function compareEncryption(a: EncryptionIdentity, b: EncryptionIdentity):
 
 function keyIdentity(encryptionType: string, kmsKey: string): EncryptionIdentity {
   if (!Token.isUnresolved(kmsKey)) {
-    const keyId = KEY_ARN.exec(kmsKey)?.[1] ?? (KEY_ID.test(kmsKey) ? kmsKey : undefined);
+    const keyId = KMS_KEY_ARN.exec(kmsKey)?.[1] ?? (KEY_ID.test(kmsKey) ? kmsKey : undefined);
     if (keyId !== undefined) {
       return { id: `${encryptionType}|key/${keyId.toLowerCase()}`, label: `${encryptionType} (key ${kmsKey})`, known: true, type: encryptionType, keyKind: 'literal' };
     }

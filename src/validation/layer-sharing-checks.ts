@@ -1,22 +1,52 @@
-import { IAspect, Stage } from 'aws-cdk-lib';
+import { IAspect, Stack, Stage } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { takeInventory } from './app-inventory';
-import { Finding, WarningIds, analyse } from './layer-sharing-analysis';
+import { Finding, Rule } from './rule';
+import { CONTAINER_ASSETS_OUTSIDE_ISLAND, containerAssetsOutsideIsland } from './rule-container-assets';
+import { ENCRYPTION_NOT_PROVABLE, encryptionIslands } from './rule-encryption-islands';
+import { ENV_AGNOSTIC_STACK, envAgnosticStacks } from './rule-env-agnostic-stack';
+import { PULL_THROUGH_CACHE_NOT_MOUNTED, pullThroughCacheNotMounted } from './rule-pull-through-cache';
+import { registryPolicyPublic } from './rule-registry-policy-public';
+import { registryPolicyScopeV1 } from './rule-registry-policy-scope-v1';
+import { REPLICATION_DESTINATION_OUTSIDE_APP, REPLICATION_ENCRYPTION_NOT_PROVABLE, replicationDestinations } from './rule-replication-destinations';
+import { duplicateRegistrySingletons } from './rule-singletons';
+import { errorText, qualifiedId } from '../private/errors';
 
-/** One analysis of the whole app, shared by the validations of its Stages. */
+/** The rules that run for every app with a construct that owns a registry singleton. */
+const SINGLETON_RULES: Rule[] = [duplicateRegistrySingletons];
+/** Every rule of the checks, in the order they run (with a registry, a registry policy or the aspect). */
+const ALL_RULES: Rule[] = [
+  ...SINGLETON_RULES, envAgnosticStacks, encryptionIslands, pullThroughCacheNotMounted, replicationDestinations,
+  registryPolicyPublic, registryPolicyScopeV1, containerAssetsOutsideIsland,
+];
+
+/** One analysis of the whole app, shared by the validations of its stacks and Stages. */
 interface AppAnalysis {
   readonly findings: Finding[];
-  /** The Stages (and root) whose validation has used this analysis: a second use means a new synthesis. */
+  /** The validators (stacks, Stages) that have used this analysis: a second use means a new synthesis. */
   readonly usedBy: Set<IConstruct>;
 }
 
-interface RootState {
-  /** Stages (and the root) that have the validation. */
-  readonly registered: WeakSet<IConstruct>;
+/** The state of the checks of one app, kept on its root construct. */
+interface ChecksState {
+  /** Stacks and Stages (and the root) that have the validation. */
+  readonly registered: Set<IConstruct>;
+  /** Whether every rule runs (else only the singleton rules). */
+  all: boolean;
   analysis?: AppAnalysis;
 }
 
-const STATE_BY_ROOT = new WeakMap<IConstruct, RootState>();
+const STATE = Symbol.for('cdk-ecr-shared-layers.LayerSharingChecks');
+
+function stateOf(root: IConstruct): ChecksState {
+  const holder = root as unknown as Record<symbol, ChecksState | undefined>;
+  let state = holder[STATE];
+  if (!state) {
+    state = { registered: new Set(), all: false };
+    Object.defineProperty(root, STATE, { value: state, enumerable: false });
+  }
+  return state;
+}
 
 /**
  * Checks at synthesis, across the whole app, every setup that would break cross-repository layer
@@ -33,9 +63,14 @@ const STATE_BY_ROOT = new WeakMap<IConstruct, RootState>();
  *   AES256) differs from that registry's encryption (error); replication to a registry the app does
  *   not define (warning);
  * - pull through cache rules of such a registry (warning: their images cannot be mounted);
+ * - a registry policy that grants to everyone without a limiting condition (error), or that has
+ *   actions outside registry policy scope V1 where the app sets scope V1 (error);
+ * - container image assets pushed to the CDK bootstrap's repository (AES256) in a registry with
+ *   another encryption (warning: their layers are not shared);
  * - stacks without a concrete account and region are checked within themselves only (warning).
  *
- * Errors make `app.synth()` throw; warnings carry ids (see the static members) that can be
+ * Errors make `app.synth()` throw and are shown as `[cdk-ecr-shared-layers:<id>] ...` by the stack
+ * that holds a construct they are about; warnings carry ids (see the static members) that can be
  * acknowledged with `Annotations.of(scope).acknowledgeWarning(id)`.
  *
  * A `SharedLayerRegistry` turns the checks on by itself. Apps without one add the aspect:
@@ -50,15 +85,17 @@ const STATE_BY_ROOT = new WeakMap<IConstruct, RootState>();
  */
 export class LayerSharingChecks implements IAspect {
   /** Warning: an encryption that cannot be proven identical to the registry's (alias, parameter, import, literal ARN vs key construct). */
-  public static readonly ENCRYPTION_NOT_PROVABLE: string = WarningIds.ENCRYPTION_NOT_PROVABLE;
+  public static readonly ENCRYPTION_NOT_PROVABLE: string = qualifiedId(ENCRYPTION_NOT_PROVABLE);
   /** Warning: a stack without concrete account and region; its repositories are compared with each other only. */
-  public static readonly ENV_AGNOSTIC_STACK: string = WarningIds.ENV_AGNOSTIC_STACK;
+  public static readonly ENV_AGNOSTIC_STACK: string = qualifiedId(ENV_AGNOSTIC_STACK);
   /** Warning: replication to a registry the app does not define (or not known at synthesis). */
-  public static readonly REPLICATION_DESTINATION_OUTSIDE_APP: string = WarningIds.REPLICATION_DESTINATION_OUTSIDE_APP;
+  public static readonly REPLICATION_DESTINATION_OUTSIDE_APP: string = qualifiedId(REPLICATION_DESTINATION_OUTSIDE_APP);
   /** Warning: a REPLICATION creation template whose encryption cannot be proven identical to its registry's. */
-  public static readonly REPLICATION_ENCRYPTION_NOT_PROVABLE: string = WarningIds.REPLICATION_ENCRYPTION_NOT_PROVABLE;
+  public static readonly REPLICATION_ENCRYPTION_NOT_PROVABLE: string = qualifiedId(REPLICATION_ENCRYPTION_NOT_PROVABLE);
   /** Warning: a pull through cache rule in a registry with blob mounting on (its images cannot be mounted). */
-  public static readonly PULL_THROUGH_CACHE_NOT_MOUNTED: string = WarningIds.PULL_THROUGH_CACHE_NOT_MOUNTED;
+  public static readonly PULL_THROUGH_CACHE_NOT_MOUNTED: string = qualifiedId(PULL_THROUGH_CACHE_NOT_MOUNTED);
+  /** Warning: container image assets pushed to the CDK bootstrap's repository, outside the registry's encryption island. */
+  public static readonly CONTAINER_ASSETS_OUTSIDE_ISLAND: string = qualifiedId(CONTAINER_ASSETS_OUTSIDE_ISLAND);
 
   /**
    * Turns the checks on for the whole app that `scope` belongs to. Idempotent: call it as often as
@@ -67,14 +104,25 @@ export class LayerSharingChecks implements IAspect {
    * @param scope any construct of the app
    */
   public static ensure(scope: IConstruct): void {
+    stateOf(scope.node.root).all = true;
+    LayerSharingChecks._claimSingleton(scope);
+  }
+
+  /**
+   * Turns on the check of registry singletons for the app of `scope` (a construct that exists once
+   * per registry: an account setting, the replication or scanning configuration). Idempotent.
+   * @internal
+   */
+  public static _claimSingleton(scope: IConstruct): void {
     const root = scope.node.root;
-    let state = STATE_BY_ROOT.get(root);
-    if (!state) {
-      state = { registered: new WeakSet() };
-      STATE_BY_ROOT.set(root, state);
+    const state = stateOf(root);
+    // The stack of `scope` reports the errors about its constructs (under its own path).
+    if (!Stage.isStage(scope) && scope !== root) {
+      register(root, state, Stack.of(scope));
     }
     // A nested Stage is synthesized (and validated) on its own, before its parent: each Stage from
-    // `scope` up to the root gets the validation, and reports the errors about its own constructs.
+    // `scope` up to the root gets the validation too, and reports the errors about its own
+    // constructs that no stack with the validation reports.
     let stage: IConstruct | undefined = Stage.isStage(scope) ? scope : Stage.of(scope);
     while (stage !== undefined) {
       register(root, state, stage);
@@ -90,6 +138,9 @@ export class LayerSharingChecks implements IAspect {
   public visit(node: IConstruct): void {
     const scope = node.node.scope;
     this.visited.add(node);
+    if (Stack.isStack(node)) {
+      register(node.node.root, stateOf(node.node.root), node);
+    }
     if (scope !== undefined && this.visited.has(scope)) {
       return;
     }
@@ -97,24 +148,62 @@ export class LayerSharingChecks implements IAspect {
   }
 }
 
-function register(root: IConstruct, state: RootState, stage: IConstruct): void {
-  if (state.registered.has(stage)) {
+function register(root: IConstruct, state: ChecksState, validator: IConstruct): void {
+  if (state.registered.has(validator)) {
     return;
   }
-  state.registered.add(stage);
-  stage.node.addValidation({
+  state.registered.add(validator);
+  validator.node.addValidation({
     validate: () => {
       let analysis = state.analysis;
-      if (!analysis || analysis.usedBy.has(stage)) {
+      if (!analysis || analysis.usedBy.has(validator)) {
         // First validation of this synthesis: analyse the whole app once, adding the warnings
         // before any stack of it is written.
-        analysis = { findings: analyse(takeInventory(root)), usedBy: new Set() };
+        const inventory = takeInventory(root);
+        analysis = { findings: (state.all ? ALL_RULES : SINGLETON_RULES).flatMap((rule) => rule(inventory)), usedBy: new Set() };
         state.analysis = analysis;
       }
-      analysis.usedBy.add(stage);
-      return analysis.findings.filter((finding) => finding.involved.some((c) => isWithin(c, stage))).map((finding) => finding.message);
+      analysis.usedBy.add(validator);
+      return analysis.findings
+        .filter((finding) => reporterOf(finding, validator, state) === validator)
+        .map((finding) => errorText(finding.id, finding.message));
     },
   });
+}
+
+/**
+ * The validator that reports a finding in the Stage of `validator`: the first registered stack of
+ * that Stage holding a construct of the finding, else the first registered stack of the Stage (so
+ * that the message is prefixed by a construct path, never by the root's empty one), else the Stage
+ * itself, when the finding is about a construct of the Stage.
+ */
+function reporterOf(finding: Finding, validator: IConstruct, state: ChecksState): IConstruct | undefined {
+  const stage = Stack.isStack(validator) ? stageOf(validator) : validator;
+  let within = false;
+  for (const construct of finding.involved) {
+    if (!isWithin(construct, stage)) {
+      continue;
+    }
+    within = true;
+    const stack = Stack.of(construct);
+    if (state.registered.has(stack) && stageOf(stack) === stage) {
+      return stack;
+    }
+  }
+  if (!within) {
+    return undefined;
+  }
+  for (const registered of state.registered) {
+    if (Stack.isStack(registered) && stageOf(registered) === stage) {
+      return registered;
+    }
+  }
+  return stage;
+}
+
+/** The Stage (or root) a stack is synthesized with. */
+function stageOf(stack: Stack): IConstruct {
+  return Stage.of(stack) ?? stack.node.root;
 }
 
 /** Whether `construct` is `stage` or below it (nested Stages included). */

@@ -331,7 +331,7 @@ describe('renderLifecyclePolicy', () => {
     ['the policy is longer than 30,720 characters',
       Array.from({ length: 14 }, (_, i) => LifecycleRule.expireByCount({ tagPrefixes: [`d${i}`], maxImageCount: 1, description: longDescription })),
       Array.from({ length: 14 }, (_, i) => LifecycleRule.expireByCount({ tagPrefixes: [`o${i}`], maxImageCount: 1, description: longDescription })),
-      /^Default: The lifecycle policy of the registry's default rules \(14\) and the repository's own rules \(14\) together renders to 3\d{4} characters; ECR allows at most 30720 characters per lifecycle policy\. Shorten or drop descriptions/],
+      /^\[cdk-ecr-shared-layers:lifecyclePolicyTooLong\] Default: The lifecycle policy of the registry's default rules \(14\) and the repository's own rules \(14\) together renders to 3\d{4} characters; ECR allows at most 30720 characters per lifecycle policy\. Shorten or drop descriptions/],
   ])('fails when %s', (_name, defaults, own, message) => {
     const stack = new Stack(undefined, 'Default');
 

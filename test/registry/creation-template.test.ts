@@ -5,7 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { RegistryEncryption } from '../../src/encryption';
 import { LifecycleRule, TagStatus } from '../../src/lifecycle/lifecycle-rule';
 import { CreationTemplateAppliedFor, RegistryCreationTemplate, RegistryCreationTemplateOptions } from '../../src/registry/creation-template';
-import { PullThroughCacheRule, PullThroughUpstream } from '../../src/registry/pull-through-cache';
+import { PullThroughUpstream } from '../../src/registry/pull-through-cache';
 import { SharedLayerRegistry, SharedLayerRegistryProps } from '../../src/registry/shared-layer-registry';
 
 const ENV = { account: '111111111111', region: 'us-east-1' };
@@ -16,20 +16,18 @@ function registryStack(props: SharedLayerRegistryProps = {}): { stack: Stack; re
   return { stack, registry };
 }
 
-function kmsRegistry(): { stack: Stack; registry: SharedLayerRegistry; key: kms.Key } {
+function kmsRegistry(creationTemplates = false): { stack: Stack; registry: SharedLayerRegistry; key: kms.Key } {
   const stack = new Stack(new App(), 'Stack', { env: ENV });
   const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
-  const registry = new SharedLayerRegistry(stack, 'Registry', { blobMounting: false, creationTemplates: false, encryption: RegistryEncryption.kms(key) });
+  const registry = new SharedLayerRegistry(stack, 'Registry', { blobMounting: false, creationTemplates, encryption: RegistryEncryption.kms(key) });
   return { stack, registry, key };
 }
 
 describe('RegistryCreationTemplate', () => {
   test('the default template (ROOT) carries the AES256 registry\'s settings and needs no custom role', () => {
     // GIVEN
-    const { stack, registry } = registryStack();
-
     // WHEN
-    RegistryCreationTemplate._default(registry);
+    const { stack } = registryStack({ creationTemplates: true });
 
     // THEN
     const template = Template.fromStack(stack);
@@ -44,14 +42,35 @@ describe('RegistryCreationTemplate', () => {
     template.resourceCountIs('AWS::IAM::Role', 0);
   });
 
-  test('_default is idempotent: one default template per registry', () => {
-    const { stack, registry } = registryStack();
+  test.each<[string, (stack: Stack) => kms.IKey]>([
+    ['kms.Alias.fromAliasName', (stack) => kms.Alias.fromAliasName(stack, 'Alias', 'alias/platform/ecr')],
+    ['a new kms.Alias', (stack) => new kms.Alias(stack, 'Alias', { aliasName: 'alias/platform/ecr', targetKey: new kms.Key(stack, 'Key') })],
+    ['an alias ARN given to kms.Key.fromKeyArn', (stack) => kms.Key.fromKeyArn(stack, 'Imported', 'arn:aws:kms:us-east-1:111111111111:alias/platform/ecr')],
+  ])('fails when the registry key is an alias (%s): a creation template needs a key ARN', (_name, makeKey) => {
+    const stack = new Stack(new App(), 'Stack', { env: ENV });
+    const key = makeKey(stack);
 
-    const first = RegistryCreationTemplate._default(registry);
-    const second = RegistryCreationTemplate._default(registry);
+    expect(() => new SharedLayerRegistry(stack, 'Registry', { blobMounting: false, encryption: RegistryEncryption.kms(key) }))
+      .toThrow(/^\[cdk-ecr-shared-layers:creationTemplateKeyIsAlias\] Stack\/Registry\/DefaultCreationTemplate: The registry Stack\/Registry uses the KMS key .* as an alias .*, but a repository creation template needs a key ARN: Amazon ECR rejects an alias in KmsKey\. Give the key itself: kms\.Key\.fromKeyArn/);
+  });
 
-    expect(second).toBe(first);
-    Template.fromStack(stack).resourceCountIs('AWS::ECR::RepositoryCreationTemplate', 1);
+  test('an alias key is accepted when the registry has no creation templates', () => {
+    const stack = new Stack(new App(), 'Stack', { env: ENV });
+    const alias = kms.Alias.fromAliasName(stack, 'Alias', 'alias/platform/ecr');
+
+    new SharedLayerRegistry(stack, 'Registry', { blobMounting: false, creationTemplates: false, encryption: RegistryEncryption.kms(alias) });
+
+    Template.fromStack(stack).resourceCountIs('AWS::ECR::RepositoryCreationTemplate', 0);
+  });
+
+  test('a registry has one default template, whatever else it adds', () => {
+    const { stack, registry } = registryStack({ creationTemplates: true });
+
+    registry.addPullThroughCacheRule({ upstream: PullThroughUpstream.ECR_PUBLIC, prefix: 'ecr-public' });
+    registry.addCreationTemplate('Prod', { prefix: 'prod', appliedFor: [CreationTemplateAppliedFor.REPLICATION] });
+
+    const templates = Object.values(Template.fromStack(stack).findResources('AWS::ECR::RepositoryCreationTemplate'));
+    expect(templates.map((t) => t.Properties.Prefix)).toEqual(['ROOT', 'prod']);
   });
 
   test('a KMS registry\'s template carries its key and a custom role scoped to the key', () => {
@@ -96,9 +115,7 @@ describe('RegistryCreationTemplate', () => {
   });
 
   test('the AWS managed key aws/ecr: kms permissions through ECR only (kms:ViaService)', () => {
-    const { stack, registry } = registryStack({ encryption: RegistryEncryption.kms() });
-
-    RegistryCreationTemplate._default(registry);
+    const { stack } = registryStack({ encryption: RegistryEncryption.kms(), creationTemplates: true });
 
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::ECR::RepositoryCreationTemplate', {
@@ -119,9 +136,7 @@ describe('RegistryCreationTemplate', () => {
   });
 
   test('one role per registry, shared by all its templates', () => {
-    const { stack, registry } = kmsRegistry();
-
-    RegistryCreationTemplate._default(registry);
+    const { stack, registry } = kmsRegistry(true);
     new RegistryCreationTemplate(registry, 'Prod', { registry, prefix: 'prod', appliedFor: [CreationTemplateAppliedFor.CREATE_ON_PUSH] });
 
     const template = Template.fromStack(stack);
@@ -154,10 +169,9 @@ describe('RegistryCreationTemplate', () => {
   test('the registry\'s default lifecycle policy is the one its repositories get', () => {
     const { stack, registry } = registryStack({
       lifecycleRules: [LifecycleRule.expireAfterDaysSincePush({ tagStatus: TagStatus.UNTAGGED, days: 14 })],
+      creationTemplates: true,
     });
     registry.addRepository('Api', { repositoryName: 'team/api' });
-
-    RegistryCreationTemplate._default(registry);
 
     const template = Template.fromStack(stack);
     const repository = Object.values(template.findResources('AWS::ECR::Repository'))[0];
@@ -167,12 +181,11 @@ describe('RegistryCreationTemplate', () => {
   });
 
   test('tag mutability with exclusions is mapped to the template\'s property type', () => {
-    const { stack, registry } = registryStack({
+    const { stack } = registryStack({
       imageTagMutability: ecr.TagMutability.IMMUTABLE_WITH_EXCLUSION,
       imageTagMutabilityExclusionFilters: ['latest'],
+      creationTemplates: true,
     });
-
-    RegistryCreationTemplate._default(registry);
 
     Template.fromStack(stack).hasResourceProperties('AWS::ECR::RepositoryCreationTemplate', {
       ImageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
@@ -181,10 +194,9 @@ describe('RegistryCreationTemplate', () => {
   });
 
   test('the default template applies to PULL_THROUGH_CACHE once the registry has a rule, also one added later', () => {
-    const { stack, registry } = registryStack();
-    RegistryCreationTemplate._default(registry);
+    const { stack, registry } = registryStack({ creationTemplates: true });
 
-    PullThroughCacheRule._add(registry, { upstream: PullThroughUpstream.ECR_PUBLIC, prefix: 'ecr-public' });
+    registry.addPullThroughCacheRule({ upstream: PullThroughUpstream.ECR_PUBLIC, prefix: 'ecr-public' });
 
     Template.fromStack(stack).hasResourceProperties('AWS::ECR::RepositoryCreationTemplate', {
       Prefix: 'ROOT',

@@ -19,7 +19,7 @@ describe('PullThroughCacheRule', () => {
     const { stack, registry } = registryStack();
 
     // WHEN
-    const rule = PullThroughCacheRule._add(registry, { upstream: PullThroughUpstream.ECR_PUBLIC, prefix: 'ecr-public' });
+    const rule = registry.addPullThroughCacheRule({ upstream: PullThroughUpstream.ECR_PUBLIC, prefix: 'ecr-public' });
 
     // THEN
     expect(rule.node.path).toBe('Stack/Registry/PullThroughCacheecr-public');
@@ -40,7 +40,7 @@ describe('PullThroughCacheRule', () => {
     const { stack, registry } = registryStack();
     const credential = secretsmanager.Secret.fromSecretCompleteArn(stack, 'Credential', SECRET_ARN);
 
-    PullThroughCacheRule._add(registry, { upstream, prefix: 'upstream', credential });
+    registry.addPullThroughCacheRule({ upstream, prefix: 'upstream', credential });
 
     Template.fromStack(stack).hasResourceProperties('AWS::ECR::PullThroughCacheRule', {
       EcrRepositoryPrefix: 'upstream',
@@ -50,31 +50,45 @@ describe('PullThroughCacheRule', () => {
     });
   });
 
-  test('_prefixesOf lists the prefixes (kept out of the layer-sharing statistics)', () => {
-    const { registry } = registryStack();
-    PullThroughCacheRule._add(registry, { upstream: PullThroughUpstream.ECR_PUBLIC, prefix: 'ecr-public' });
-    PullThroughCacheRule._add(registry, { upstream: PullThroughUpstream.QUAY, prefix: 'quay' });
+  test('renders one rule per prefix, in the order added', () => {
+    const { stack, registry } = registryStack();
+    registry.addPullThroughCacheRule({ upstream: PullThroughUpstream.ECR_PUBLIC, prefix: 'ecr-public' });
+    registry.addPullThroughCacheRule({ upstream: PullThroughUpstream.QUAY, prefix: 'quay' });
 
-    expect(PullThroughCacheRule._prefixesOf(registry)).toEqual(['ecr-public', 'quay']);
+    const rules = Template.fromStack(stack).findResources('AWS::ECR::PullThroughCacheRule');
+    expect(Object.values(rules).map((r) => r.Properties.EcrRepositoryPrefix)).toEqual(['ecr-public', 'quay']);
   });
 
   test('warns (with an id) when no creation template applies to PULL_THROUGH_CACHE', () => {
     const { stack, registry } = registryStack();
-    PullThroughCacheRule._add(registry, { upstream: PullThroughUpstream.ECR_PUBLIC, prefix: 'ecr-public' });
+    registry.addPullThroughCacheRule({ upstream: PullThroughUpstream.ECR_PUBLIC, prefix: 'ecr-public' });
 
     Annotations.fromStack(stack).hasWarning('/Stack/Registry/PullThroughCacheecr-public',
       Match.stringLikeRegexp('No repository creation template of Stack/Registry applies to PULL_THROUGH_CACHE for prefix "ecr-public".*cdk-ecr-shared-layers:pullThroughCacheWithoutTemplate'));
   });
 
+  test('the warning of an AES256 registry does not claim the repositories leave its encryption', () => {
+    const { stack, registry } = registryStack();
+    registry.addPullThroughCacheRule({ upstream: PullThroughUpstream.ECR_PUBLIC, prefix: 'ecr-public' });
+
+    const warnings = Annotations.fromStack(stack).findWarning('/Stack/Registry/PullThroughCacheecr-public', Match.stringLikeRegexp('pullThroughCacheWithoutTemplate'));
+    expect(warnings.map((w) => w.entry.data)).toEqual([
+      'No repository creation template of Stack/Registry applies to PULL_THROUGH_CACHE for prefix "ecr-public" (or ROOT): ECR creates these repositories with mutable tags and without the registry\'s lifecycle rules (their encryption, AES256, is the registry\'s). '
+      + 'Add a RegistryCreationTemplate with prefix \'ecr-public\' applied for PULL_THROUGH_CACHE, or keep the registry\'s default templates on (creationTemplates: true). [ack: cdk-ecr-shared-layers:pullThroughCacheWithoutTemplate]',
+    ]);
+  });
+
   test.each([
-    ['the default ROOT template', (registry: SharedLayerRegistry) => RegistryCreationTemplate._default(registry)],
+    ['a ROOT template applied for PULL_THROUGH_CACHE', (registry: SharedLayerRegistry) => registry.addCreationTemplate('Root', {
+      prefix: 'ROOT', appliedFor: [CreationTemplateAppliedFor.PULL_THROUGH_CACHE],
+    })],
     ['a template for the rule\'s prefix', (registry: SharedLayerRegistry) => new RegistryCreationTemplate(registry, 'T', {
       registry, prefix: 'ecr-public', appliedFor: [CreationTemplateAppliedFor.PULL_THROUGH_CACHE],
     })],
   ])('no warning with %s', (_name, addTemplate) => {
     const { stack, registry } = registryStack();
     addTemplate(registry);
-    PullThroughCacheRule._add(registry, { upstream: PullThroughUpstream.ECR_PUBLIC, prefix: 'ecr-public' });
+    registry.addPullThroughCacheRule({ upstream: PullThroughUpstream.ECR_PUBLIC, prefix: 'ecr-public' });
 
     Annotations.fromStack(stack).hasNoWarning('/Stack/Registry/PullThroughCacheecr-public', Match.stringLikeRegexp('pullThroughCacheWithoutTemplate'));
     // The layer-sharing checks still say that pulled-through images cannot be mounted.
@@ -96,7 +110,7 @@ describe('PullThroughCacheRule', () => {
       }), /The credential secret "docker-hub" does not start with 'ecr-pullthroughcache\/'/],
     ])('fails when %s', (_name, options, message) => {
       const { stack, registry } = registryStack();
-      expect(() => PullThroughCacheRule._add(registry, options(stack))).toThrow(message);
+      expect(() => registry.addPullThroughCacheRule(options(stack))).toThrow(message);
     });
 
     test('fails when the Azure registry name is not a name', () => {
@@ -105,13 +119,13 @@ describe('PullThroughCacheRule', () => {
 
     test('fails in a China region', () => {
       const { registry } = registryStack({ account: '111111111111', region: 'cn-north-1' });
-      expect(() => PullThroughCacheRule._add(registry, { upstream: PullThroughUpstream.QUAY, prefix: 'quay' }))
+      expect(() => registry.addPullThroughCacheRule({ upstream: PullThroughUpstream.QUAY, prefix: 'quay' }))
         .toThrow(/Pull through cache rules are not supported in cn-north-1/);
     });
 
     test('fails when two rules of a registry have the same prefix', () => {
       const { registry } = registryStack();
-      PullThroughCacheRule._add(registry, { upstream: PullThroughUpstream.QUAY, prefix: 'cache' });
+      registry.addPullThroughCacheRule({ upstream: PullThroughUpstream.QUAY, prefix: 'cache' });
 
       expect(() => new PullThroughCacheRule(registry, 'Second', { registry, upstream: PullThroughUpstream.KUBERNETES, prefix: 'cache' }))
         .toThrow(/already has a pull through cache rule with prefix "cache" \(Stack\/Registry\/PullThroughCachecache\)/);
@@ -120,16 +134,16 @@ describe('PullThroughCacheRule', () => {
     test('fails when a 51st rule is added', () => {
       const { registry } = registryStack();
       for (let i = 0; i < 50; i++) {
-        PullThroughCacheRule._add(registry, { upstream: PullThroughUpstream.QUAY, prefix: `quay${i}` });
+        registry.addPullThroughCacheRule({ upstream: PullThroughUpstream.QUAY, prefix: `quay${i}` });
       }
 
-      expect(() => PullThroughCacheRule._add(registry, { upstream: PullThroughUpstream.QUAY, prefix: 'quay50' }))
+      expect(() => registry.addPullThroughCacheRule({ upstream: PullThroughUpstream.QUAY, prefix: 'quay50' }))
         .toThrow(/would have 51 pull through cache rules, but Amazon ECR allows at most 50 per registry/);
     });
 
     test('fails at synthesis when the prefix collides with a repository name of the registry, also one added later', () => {
       const { stack, registry } = registryStack();
-      PullThroughCacheRule._add(registry, { upstream: PullThroughUpstream.ECR_PUBLIC, prefix: 'ecr-public' });
+      registry.addPullThroughCacheRule({ upstream: PullThroughUpstream.ECR_PUBLIC, prefix: 'ecr-public' });
       registry.addRepository('Mirror', { repositoryName: 'ecr-public/nginx' });
 
       expect(() => (stack.node.root as App).synth())
@@ -138,7 +152,7 @@ describe('PullThroughCacheRule', () => {
 
     test('a repository whose name only starts with the same letters does not collide', () => {
       const { stack, registry } = registryStack();
-      PullThroughCacheRule._add(registry, { upstream: PullThroughUpstream.ECR_PUBLIC, prefix: 'ecr-public' });
+      registry.addPullThroughCacheRule({ upstream: PullThroughUpstream.ECR_PUBLIC, prefix: 'ecr-public' });
       registry.addRepository('Other', { repositoryName: 'ecr-publicity/app' });
 
       expect(() => (stack.node.root as App).synth()).not.toThrow();

@@ -291,6 +291,46 @@ describe('SharedLayerRegistry', () => {
       });
     });
 
+    test.each([
+      ['grantPush', ['ecr:CompleteLayerUpload', 'ecr:UploadLayerPart', 'ecr:InitiateLayerUpload', 'ecr:BatchCheckLayerAvailability', 'ecr:PutImage']],
+      ['grantPullPush', ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage', 'ecr:CompleteLayerUpload', 'ecr:UploadLayerPart', 'ecr:InitiateLayerUpload', 'ecr:PutImage']],
+    ] as const)('an imported repository\'s %s also grants mounting from every repository of the registry', (method, actions) => {
+      // GIVEN
+      const { stack, registry } = registryStack();
+      const imported = registry.importRepository('Legacy', 'legacy/app');
+      const role = new iam.Role(stack, 'Ci', { assumedBy: new iam.ServicePrincipal('codebuild.amazonaws.com') });
+
+      // WHEN
+      imported[method](role);
+
+      // THEN
+      Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+        PolicyDocument: {
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: [...actions],
+              Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ecr:us-east-1:111111111111:repository/legacy/app']] },
+            },
+            { Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' },
+            { Effect: 'Allow', Action: 'ecr:GetDownloadUrlForLayer', Resource: ALL_REPOSITORIES },
+          ],
+        },
+      });
+    });
+
+    test('an imported repository\'s grantPull is aws-cdk-lib\'s (this repository only)', () => {
+      const { stack, registry } = registryStack();
+      const imported = registry.importRepository('Legacy', 'legacy/app');
+      const role = new iam.Role(stack, 'Ci', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
+
+      imported.grantPull(role);
+
+      const statements = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))
+        .flatMap((policy) => policy.Properties.PolicyDocument.Statement);
+      expect(statements.map((statement) => statement.Resource)).not.toContainEqual(ALL_REPOSITORIES);
+    });
+
     test('repository.grantPull is aws-cdk-lib\'s (this repository only)', () => {
       const { stack, registry } = registryStack();
       const repo = registry.addRepository('Api', { repositoryName: 'team/api' });

@@ -1,7 +1,8 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { RegistryScanningConfiguration } from '../../src/registry/registry-scanning-configuration';
 import { SharedLayerRegistry } from '../../src/registry/shared-layer-registry';
-import { BasicScanningOptions, RegistryScanning, RegistryScanningConfiguration } from '../../src/scanning/registry-scanning';
+import { BasicScanningOptions, RegistryScanning } from '../../src/scanning/registry-scanning';
 
 const ENV = { account: '111111111111', region: 'us-east-1' };
 
@@ -16,7 +17,7 @@ describe('RegistryScanning', () => {
     const { stack, registry } = registryStack();
 
     // WHEN
-    RegistryScanningConfiguration._for(registry, RegistryScanning.basic({ scanOnPush: ['prod/*', 'team-*'] }));
+    new RegistryScanningConfiguration(registry, 'Scanning', { registry, scanning: RegistryScanning.basic({ scanOnPush: ['prod/*', 'team-*'] }) });
 
     // THEN
     Template.fromStack(stack).hasResourceProperties('AWS::ECR::RegistryScanningConfiguration', {
@@ -31,7 +32,7 @@ describe('RegistryScanning', () => {
   test('basic scanning scans every repository on push by default', () => {
     const { stack, registry } = registryStack();
 
-    RegistryScanningConfiguration._for(registry, RegistryScanning.basic());
+    new RegistryScanningConfiguration(registry, 'Scanning', { registry, scanning: RegistryScanning.basic() });
 
     Template.fromStack(stack).hasResourceProperties('AWS::ECR::RegistryScanningConfiguration', {
       ScanType: 'BASIC',
@@ -42,7 +43,7 @@ describe('RegistryScanning', () => {
   test('enhanced scanning renders CONTINUOUS_SCAN and SCAN_ON_PUSH rules', () => {
     const { stack, registry } = registryStack();
 
-    const configuration = RegistryScanningConfiguration._for(registry, RegistryScanning.enhanced({ continuous: ['prod/*'], scanOnPush: ['*'] }));
+    const configuration = new RegistryScanningConfiguration(registry, 'Scanning', { registry, scanning: RegistryScanning.enhanced({ continuous: ['prod/*'], scanOnPush: ['*'] }) });
 
     expect(configuration.node.path).toBe('Stack/Registry/Scanning');
     Template.fromStack(stack).hasResourceProperties('AWS::ECR::RegistryScanningConfiguration', {
@@ -57,7 +58,7 @@ describe('RegistryScanning', () => {
   test('an empty filter list renders no rule for that frequency', () => {
     const { stack, registry } = registryStack();
 
-    RegistryScanningConfiguration._for(registry, RegistryScanning.enhanced({ scanOnPush: [], continuous: ['*'] }));
+    new RegistryScanningConfiguration(registry, 'Scanning', { registry, scanning: RegistryScanning.enhanced({ scanOnPush: [], continuous: ['*'] }) });
 
     Template.fromStack(stack).hasResourceProperties('AWS::ECR::RegistryScanningConfiguration', {
       ScanType: 'ENHANCED',
@@ -67,7 +68,7 @@ describe('RegistryScanning', () => {
 
   test('an enhanced filter that matches no repository (all names known) gets a warning with an id', () => {
     const { stack, registry } = registryStack();
-    RegistryScanningConfiguration._for(registry, RegistryScanning.enhanced({ continuous: ['prod/*'], scanOnPush: ['team/*'] }));
+    new RegistryScanningConfiguration(registry, 'Scanning', { registry, scanning: RegistryScanning.enhanced({ continuous: ['prod/*'], scanOnPush: ['team/*'] }) });
     // Added after the scanning configuration: the check runs at synthesis.
     registry.addRepository('Api', { repositoryName: 'team/api' });
 
@@ -79,7 +80,7 @@ describe('RegistryScanning', () => {
 
   test('no warning when a repository name is not known at synthesis', () => {
     const { stack, registry } = registryStack();
-    RegistryScanningConfiguration._for(registry, RegistryScanning.enhanced({ continuous: ['prod/*'] }));
+    new RegistryScanningConfiguration(registry, 'Scanning', { registry, scanning: RegistryScanning.enhanced({ continuous: ['prod/*'] }) });
     registry.addRepository('Generated');
 
     Annotations.fromStack(stack).hasNoWarning('/Stack/Registry/Scanning', Match.anyValue());
@@ -94,7 +95,7 @@ describe('RegistryScanning', () => {
       ['a rule has 101 filters', () => RegistryScanning.basic({ scanOnPush: Array.from({ length: 101 }, (_, i) => `r${i}`) }), /The scanOnPush scanning rule has 101 filters, but a rule takes at most 100/],
     ])('fails when %s', (_name, make, message) => {
       const { registry } = registryStack();
-      expect(() => RegistryScanningConfiguration._for(registry, make())).toThrow(message);
+      expect(() => new RegistryScanningConfiguration(registry, 'Scanning', { registry, scanning: make() })).toThrow(message);
     });
 
     test('fails when basic scanning is given continuous filters (plain JavaScript callers)', () => {
@@ -107,7 +108,7 @@ describe('RegistryScanning', () => {
       const a = new Stack(app, 'A', { env: ENV });
       const b = new Stack(app, 'B', { env: ENV });
       const registry = new SharedLayerRegistry(a, 'Registry', { blobMounting: false });
-      RegistryScanningConfiguration._for(registry, RegistryScanning.basic());
+      new RegistryScanningConfiguration(registry, 'Scanning', { registry, scanning: RegistryScanning.basic() });
       new RegistryScanningConfiguration(b, 'Scanning', { registry, scanning: RegistryScanning.basic() });
 
       expect(() => app.synth()).toThrow(/ECR registry scanning configuration is defined 2 times for account 111111111111 in us-east-1: A\/Registry\/Scanning, B\/Scanning/);

@@ -340,7 +340,7 @@ describe('RegistryBaselineStackSet', () => {
 
       // WHEN / THEN
       expect(() => managementStack({ replication })).toThrow(
-        /^Organization\/Baseline: The registry baseline template is \d{6} bytes, but a template passed as TemplateBody may have at most 51200 bytes\. Make the baseline smaller .* uploaded to Amazon S3/);
+        /^\[cdk-ecr-shared-layers:baselineTemplateTooLarge\] Organization\/Baseline: The registry baseline template is \d{6} bytes, but a template passed as TemplateBody may have at most 51200 bytes\. Make the baseline smaller .* uploaded to Amazon S3/);
     });
   });
 
@@ -367,7 +367,7 @@ describe('RegistryBaselineStackSet', () => {
       ['lifecycle rules are given without creation templates', { creationTemplates: false, lifecycleRules: [LifecycleRule.expireByCount({ tagStatus: TagStatus.ANY, maxImageCount: 5 })] }, /lifecycleRules is given with creationTemplates: false, where it has no effect/],
       ['replication goes to one of the target regions in the same account', { replication: [{ destinations: [{ region: 'eu-west-1' }] }] }, /Replication rule 1 replicates to eu-west-1 in the same account, but eu-west-1 is one of the stack set's regions/],
       ['the baseline is empty', { blobMounting: false, creationTemplates: false }, /The registry baseline is empty .* CloudFormation refuses a template without resources/],
-      ['the registry rejects a baseline setting', { scanning: RegistryScanning.basic({ scanOnPush: ['UPPER'] }) }, /^Organization\/Baseline: The registry baseline is invalid: RegistryBaseline\/Registry.*"UPPER"/],
+      ['the registry rejects a baseline setting', { scanning: RegistryScanning.basic({ scanOnPush: ['UPPER'] }) }, /^\[cdk-ecr-shared-layers:invalidScanningFilter\] Organization\/Baseline: The registry baseline is invalid: RegistryBaseline\/Registry.*"UPPER"/],
       ['the registry rejects the tag mutability', { imageTagMutability: ecr.TagMutability.IMMUTABLE_WITH_EXCLUSION }, /The registry baseline is invalid: .*needs imageTagMutabilityExclusionFilters/],
     ])('fails when %s', (_name, props, message) => {
       expect(() => managementStack(props)).toThrow(message);

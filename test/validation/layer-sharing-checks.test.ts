@@ -1,6 +1,8 @@
-import { App, Annotations as CoreAnnotations, Aspects, CfnParameter, CfnResource, CustomResource, Fn, Stack, Stage, Validations } from 'aws-cdk-lib';
+import * as path from 'path';
+import { App, Annotations as CoreAnnotations, Aspects, CfnParameter, CfnResource, CustomResource, DefaultStackSynthesizer, Fn, Stack, Stage, Validations } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { EcrAccountSetting, RegistryEncryption, SharedLayerRegistry, SharedRepository } from '../../src';
@@ -17,7 +19,9 @@ const ENV_AGNOSTIC = 'cdk-ecr-shared-layers:envAgnosticStack';
 const OUTSIDE_APP = 'cdk-ecr-shared-layers:replicationDestinationOutsideApp';
 const REPLICATION_NOT_PROVABLE = 'cdk-ecr-shared-layers:replicationEncryptionNotProvable';
 const PULL_THROUGH = 'cdk-ecr-shared-layers:pullThroughCacheNotMounted';
-const CHECK_IDS = [ENCRYPTION_NOT_PROVABLE, ENV_AGNOSTIC, OUTSIDE_APP, REPLICATION_NOT_PROVABLE, PULL_THROUGH];
+const CONTAINER_ASSETS = 'cdk-ecr-shared-layers:containerAssetsOutsideIsland';
+const CHECK_IDS = [ENCRYPTION_NOT_PROVABLE, ENV_AGNOSTIC, OUTSIDE_APP, REPLICATION_NOT_PROVABLE, PULL_THROUGH, CONTAINER_ASSETS];
+const IMAGE = path.join(__dirname, 'fixtures', 'image');
 
 /** An app shape: what it builds, and what the checks must say about it. */
 interface Shape {
@@ -235,10 +239,32 @@ const SHAPES: Shape[] = [
     name: 'warns when a repository key is imported with Fn.importValue',
     build: (app) => {
       const platform = new Stack(app, 'Platform', { env: A });
-      registry(platform);
+      registry(platform, RegistryEncryption.kms(new kms.Key(platform, 'Key')));
       rawRepository(platform, 'Raw', { encryptionType: 'KMS', kmsKey: Fn.importValue('SharedKeyArn') });
     },
     warnings: [`Platform/Raw ${ENCRYPTION_NOT_PROVABLE}`],
+  },
+  {
+    name: 'fails when a KMS repository with an imported key is in an AES256 registry (the types differ)',
+    build: (app) => {
+      const platform = new Stack(app, 'Platform', { env: A });
+      registry(platform);
+      rawRepository(platform, 'Raw', { encryptionType: 'KMS', kmsKey: Fn.importValue('SharedKeyArn') });
+    },
+    errors: ['[cdk-ecr-shared-layers:encryptionMismatch]', '- KMS (key an imported value), 1 resource: Platform/Raw'],
+  },
+  {
+    name: 'fails when the registry key is a CfnParameter and a plain repository is AES256 (the types differ)',
+    build: (app) => {
+      const platform = new Stack(app, 'Platform', { env: A });
+      const key = kms.Key.fromKeyArn(platform, 'Key', new CfnParameter(platform, 'KeyArn').valueAsString);
+      registry(platform, RegistryEncryption.kms(key));
+      new ecr.Repository(platform, 'Plain');
+    },
+    errors: [
+      '[Platform] [cdk-ecr-shared-layers:encryptionMismatch] Blob mounting is on for account 111111111111 in us-east-1 (Platform/Registry)',
+      '- AES256, 1 resource: Platform/Plain',
+    ],
   },
   {
     name: 'allows different encryption in another region of the same account',
@@ -371,7 +397,7 @@ const SHAPES: Shape[] = [
       replication(new Stack(app, 'One', { env: A }), 'Replication', [{ region: 'eu-central-1', registryId: '333333333333' }]);
       replication(new Stack(app, 'Two', { env: A }), 'Replication', [{ region: 'eu-central-1', registryId: '333333333333' }]);
     },
-    errors: ['ECR replication configuration is defined 2 times for account 111111111111 in us-east-1: One/Replication, Two/Replication', 'the last deploy would silently overwrite the others'],
+    errors: ['ECR replication configuration is defined 2 times for account 111111111111 in us-east-1: One/Replication, Two/Replication', 'the last deploy would silently win'],
   },
   {
     name: 'allows raw replication configurations in different regions',
@@ -456,6 +482,45 @@ const SHAPES: Shape[] = [
       new ecr.CfnPullThroughCacheRule(platform, 'DockerHub', { ecrRepositoryPrefix: 'docker-hub', upstreamRegistryUrl: 'registry-1.docker.io' });
     },
     warnings: [`Platform/DockerHub ${PULL_THROUGH}`],
+  },
+  {
+    name: 'fails when a registry with blobMounting: false has another encryption beside it, without claiming blob mounting is on',
+    build: (app) => {
+      const platform = new Stack(app, 'Platform', { env: A });
+      new SharedLayerRegistry(platform, 'Registry', { blobMounting: false });
+      rawRepository(platform, 'Raw', { encryptionType: 'KMS' });
+    },
+    errors: [
+      '[Platform] [cdk-ecr-shared-layers:encryptionMismatch] account 111111111111 in us-east-1 has a SharedLayerRegistry (Platform/Registry) whose repositories are meant to share layers (blobMounting: false leaves the setting to another stack), but its repositories',
+    ],
+  },
+  // ---- container image assets (the CDK bootstrap's repository is AES256)
+  {
+    name: 'warns when a container image asset goes to the bootstrap repository (AES256) of a KMS registry',
+    build: (app) => {
+      const platform = new Stack(app, 'Platform', { env: A });
+      registry(platform, RegistryEncryption.kms(new kms.Key(platform, 'Key')));
+      new ecrAssets.DockerImageAsset(new Stack(app, 'Service', { env: A }), 'Image', { directory: IMAGE });
+    },
+    warnings: [`Service/Image ${CONTAINER_ASSETS}`],
+  },
+  {
+    name: 'allows container image assets in an AES256 registry (the bootstrap repository is in its island)',
+    build: (app) => {
+      registry(new Stack(app, 'Platform', { env: A }));
+      new ecrAssets.DockerImageAsset(new Stack(app, 'Service', { env: A }), 'Image', { directory: IMAGE });
+    },
+    warnings: [],
+  },
+  {
+    name: 'allows container image assets pushed to a repository of the registry (imageAssetsRepositoryName)',
+    build: (app) => {
+      const platform = new Stack(app, 'Platform', { env: A });
+      registry(platform, RegistryEncryption.kms(new kms.Key(platform, 'Key'))).addRepository('CdkAssets', { repositoryName: 'cdk-assets' });
+      const service = new Stack(app, 'Service', { env: A, synthesizer: new DefaultStackSynthesizer({ imageAssetsRepositoryName: 'cdk-assets' }) });
+      new ecrAssets.DockerImageAsset(service, 'Image', { directory: IMAGE });
+    },
+    warnings: [],
   },
   // ---- acknowledged warnings
   {
@@ -579,6 +644,18 @@ describe('LayerSharingChecks: reporting', () => {
     expect(() => app.synth()).toThrow('- KMS (AWS managed key aws/ecr), 12 resources: Platform/Kms0, Platform/Kms1, Platform/Kms2, Platform/Kms3, Platform/Kms4 and 7 more');
   });
 
+  test('an error about stacks without the checks is listed under a stack path, never an empty one', () => {
+    const app = new App();
+    registry(new Stack(app, 'Platform', { env: A }));
+    replication(new Stack(app, 'One', { env: A }), 'Replication', [{ region: 'eu-central-1', registryId: '333333333333' }]);
+    replication(new Stack(app, 'Two', { env: A }), 'Replication', [{ region: 'eu-central-1', registryId: '333333333333' }]);
+
+    expect(() => app.synth()).toThrow(
+      'Validation failed with the following errors:\n  [Platform] [cdk-ecr-shared-layers:duplicateRegistrySingleton] ECR replication configuration is defined 2 times for account 111111111111 in us-east-1: One/Replication, Two/Replication. '
+      + 'It exists once per registry (account and region), so the last deploy would silently win. Keep one replication configuration per account and region: add every rule with registry.addReplication() on the one SharedLayerRegistry of that account and region.',
+    );
+  });
+
   test('a synthesis without the checks turned on reports nothing', () => {
     const app = new App();
     const platform = new Stack(app, 'Platform', { env: A });
@@ -587,5 +664,6 @@ describe('LayerSharingChecks: reporting', () => {
     rawBlobMounting(platform, 'Setting');
 
     expect(() => app.synth()).not.toThrow();
+    expect(checkWarnings(app)).toEqual([]);
   });
 });
