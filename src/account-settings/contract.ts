@@ -48,9 +48,7 @@ export const MINIMUM_CLIENT_ECR_VERSION = '3.624.0';
  * them whatever the template holds now, because a Delete of a setting removed from the stack runs
  * in CloudFormation's cleanup phase, after the role's policy was updated to the new template.
  */
-export const RESETTABLE_SETTINGS: Readonly<Record<string, string>> = {
-  BLOB_MOUNTING: 'DISABLED',
-};
+export const RESETTABLE_SETTINGS: Readonly<Record<string, string>> = { BLOB_MOUNTING: 'DISABLED' };
 
 const PREFIX = 'EcrAccountSetting';
 const FOUND = 'found=';

@@ -26,6 +26,17 @@ export interface RegistryAuditRoleOptions {
 }
 
 /**
+ * Options of the audit role that a `RegistryBaselineStackSet` creates in every target account.
+ */
+export interface BaselineAuditRoleOptions extends RegistryAuditRoleOptions {
+  /**
+   * The one region of the stack set (one of its `regions`) whose stack instance creates the role:
+   * IAM roles are global to an account, so the stack instances of the other regions skip it.
+   */
+  readonly region: string;
+}
+
+/**
  * Properties of a `RegistryAuditRole`.
  */
 export interface RegistryAuditRoleProps extends RegistryAuditRoleOptions {}
@@ -46,13 +57,13 @@ export class RegistryAuditRole extends Construct {
   constructor(scope: Construct, id: string, props: RegistryAuditRoleProps) {
     super(scope, id);
     if (!Token.isUnresolved(props.trustedAccount) && !/^\d{12}$/.test(props.trustedAccount)) {
-      fail(this, `trustedAccount must be an AWS account id of 12 digits, got ${show(props.trustedAccount)}. `
-        + 'Pass the id of the account that runs the audit, for example \'111111111111\'. [cdk-ecr-shared-layers:audit-role-trusted-account]');
+      fail(this, 'invalidAuditTrustedAccount', `trustedAccount must be an AWS account id of 12 digits, got ${show(props.trustedAccount)}. `
+        + 'Pass the id of the account that runs the audit, for example \'111111111111\'.');
     }
     const roleName = props.roleName ?? REGISTRY_AUDIT_ROLE_NAME;
     if (!Token.isUnresolved(roleName) && !/^[\w+=,.@-]{1,64}$/.test(roleName)) {
-      fail(this, `roleName must be 1-64 characters of letters, digits and +=,.@_-, got ${show(roleName)}. `
-        + 'Use the same name as the audit\'s --role-name. [cdk-ecr-shared-layers:audit-role-name]');
+      fail(this, 'invalidAuditRoleName', `roleName must be 1-64 characters of letters, digits and +=,.@_-, got ${show(roleName)}. `
+        + 'Use the same name as the audit\'s --role-name.');
     }
     const stack = Stack.of(this);
     const policy = new iam.PolicyDocument({

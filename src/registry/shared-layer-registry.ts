@@ -12,6 +12,7 @@ import { RegistrySettings } from './registry-settings';
 import { checkMutability, validateExclusionFilters } from './repository-options';
 import { SharedRepository, SharedRepositoryOptions } from './shared-repository';
 import { AccountSettingName, EcrAccountSetting } from '../account-settings/ecr-account-setting';
+import { RegistryAuditRole, RegistryAuditRoleOptions } from '../audit-role/registry-audit-role';
 import { RegistryEncryption } from '../encryption';
 import { renderLifecyclePolicy, validateLifecycleRules } from '../lifecycle/lifecycle-policy';
 import { LifecycleRule } from '../lifecycle/lifecycle-rule';
@@ -51,6 +52,15 @@ export interface SharedLayerRegistryProps extends RegistrySettings {
    * @default false
    */
   readonly allowPublicAccess?: boolean;
+
+  /**
+   * Create the read-only role that `npx cdk-ecr-shared-layers audit --accounts ... --role-name ...`
+   * assumes in this account (see `RegistryAuditRole`). IAM roles are global to an account: give it
+   * to the registry of one region only.
+   *
+   * @default - no audit role
+   */
+  readonly auditRole?: RegistryAuditRoleOptions;
 }
 
 const PULL_ACTIONS = ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'];
@@ -88,6 +98,11 @@ export class SharedLayerRegistry extends Construct {
    * @default - none when `blobMounting` is false
    */
   public readonly blobMountingSetting?: EcrAccountSetting;
+  /**
+   * The read-only role of the fleet audit.
+   * @default - none unless `auditRole` is given
+   */
+  public readonly auditRole?: RegistryAuditRole;
 
   private readonly defaultLifecycleRules: LifecycleRule[];
   private readonly imageTagMutability: ecr.TagMutability;
@@ -143,6 +158,10 @@ export class SharedLayerRegistry extends Construct {
     }
     for (const rule of props.replication ?? []) {
       this.addReplication(rule);
+    }
+
+    if (props.auditRole) {
+      this.auditRole = new RegistryAuditRole(this, 'AuditRole', props.auditRole);
     }
 
     // The app-wide layer-sharing checks run for every app with a registry, without being asked.

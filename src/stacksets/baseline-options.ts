@@ -1,4 +1,5 @@
 import { BaselineEncryption } from './baseline-encryption';
+import { BaselineAuditRoleOptions } from '../audit-role/registry-audit-role';
 import { RegistrySettings } from '../registry/registry-settings';
 
 /**
@@ -29,4 +30,14 @@ export interface RegistryBaselineOptions extends RegistrySettings {
    * @default - none
    */
   readonly accountSettingsRevision?: string;
+
+  /**
+   * Create, in every target account, the read-only role that
+   * `npx cdk-ecr-shared-layers audit --organization` assumes, trusted by the account that runs the
+   * audit. Only the stack instance of `region` creates it (a CloudFormation condition on the
+   * region), because IAM roles are global to an account.
+   *
+   * @default - no audit role
+   */
+  readonly auditRole?: BaselineAuditRoleOptions;
 }

@@ -1,11 +1,12 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Annotations, App, BootstraplessSynthesizer, CfnResource, Stack } from 'aws-cdk-lib';
+import { Annotations, App, Aws, BootstraplessSynthesizer, CfnCondition, CfnResource, Fn, Stack } from 'aws-cdk-lib';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { BaselineEncryption } from './baseline-encryption';
 import { RegistryBaselineOptions } from './baseline-options';
 import { EcrAccountSetting } from '../account-settings/ecr-account-setting';
+import { BaselineAuditRoleOptions, RegistryAuditRole } from '../audit-role/registry-audit-role';
 import { SharedLayerRegistry } from '../registry/shared-layer-registry';
 import { LayerSharingChecks } from '../validation/layer-sharing-checks';
 
@@ -50,8 +51,19 @@ const REGISTRY_ID = 'Registry';
  * any file asset is refused), holding one `SharedLayerRegistry` with the baseline settings.
  */
 export function buildBaselineApp(options: RegistryBaselineOptions, description: string): { app: App; stack: Stack; registry: SharedLayerRegistry } {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'ecr-registry-baseline-'));
+  try {
+    return buildBaselineIn(outdir, options, description);
+  } catch (e) {
+    // The assembly folder is removed after synthesis; a baseline that fails before gets it removed here.
+    fs.rmSync(outdir, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+function buildBaselineIn(outdir: string, options: RegistryBaselineOptions, description: string): { app: App; stack: Stack; registry: SharedLayerRegistry } {
   const app = new App({
-    outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'ecr-registry-baseline-')),
+    outdir,
     autoSynth: false,
     analyticsReporting: false,
     stackTraces: false,
@@ -65,7 +77,7 @@ export function buildBaselineApp(options: RegistryBaselineOptions, description: 
   Annotations.of(stack).acknowledgeWarning(LayerSharingChecks.ENV_AGNOSTIC_STACK,
     'The registry baseline is deployed by a StackSet: each stack instance is exactly one registry.');
   // Every shared setting passes through as it is; only the encryption is the baseline's own.
-  const { encryption, accountSettingsRevision: _revision, ...settings } = options;
+  const { encryption, accountSettingsRevision: _revision, auditRole, ...settings } = options;
   const registry = new SharedLayerRegistry(stack, REGISTRY_ID, {
     ...settings,
     encryption: (encryption ?? BaselineEncryption.AES256)._bind(stack),
@@ -78,7 +90,20 @@ export function buildBaselineApp(options: RegistryBaselineOptions, description: 
       resource.addPropertyOverride('Revision', options.accountSettingsRevision);
     }
   }
+  if (auditRole) {
+    addAuditRole(stack, auditRole);
+  }
   return { app, stack, registry };
+}
+
+/** The audit role, created only by the stack instance of one region (IAM roles are global to an account). */
+function addAuditRole(stack: Stack, options: BaselineAuditRoleOptions): void {
+  const { region, ...roleOptions } = options;
+  const role = new RegistryAuditRole(stack, 'AuditRole', roleOptions);
+  const condition = new CfnCondition(stack, 'AuditRoleRegion', { expression: Fn.conditionEquals(Aws.REGION, region) });
+  for (const resource of role.node.findAll().filter((c): c is CfnResource => c instanceof CfnResource)) {
+    resource.cfnOptions.condition = condition;
+  }
 }
 
 /** Synthesizes the baseline app and reads back its one template; removes the temporary assembly. */

@@ -340,6 +340,10 @@ export class RegistryBaselineStackSet extends Construct {
       }
     }
     const targetRegions = new Set(props.regions);
+    const auditRegion = props.auditRole?.region;
+    if (auditRegion !== undefined && !Token.isUnresolved(auditRegion) && !targetRegions.has(auditRegion)) {
+      fail(this, 'auditRoleRegionNotInBaseline', `auditRole.region ${show(auditRegion)} is not one of the stack set's regions ${show(props.regions)}: no stack instance would create the audit role. Use one of regions, for example ${show(props.regions[0])}.`);
+    }
     for (const [index, rule] of (props.replication ?? []).entries()) {
       for (const destination of rule.destinations) {
         if (destination.account === undefined && targetRegions.has(destination.region)) {

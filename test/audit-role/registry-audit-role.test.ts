@@ -4,7 +4,7 @@ import * as path from 'path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { RegistryAuditRole, REGISTRY_AUDIT_ROLE_NAME } from '../../src';
+import { RegistryAuditRole, REGISTRY_AUDIT_ROLE_NAME, RegistryBaselineStackSet, SharedLayerRegistry } from '../../src';
 import { DEFAULT_AUDIT_ROLE_NAME } from '../../src/audit';
 
 const ENV = { account: '222222222222', region: 'eu-west-1' };
@@ -91,12 +91,13 @@ test('cdk-nag AwsSolutions: no unacknowledged findings', () => {
 
 describe('fails at construction', () => {
   test.each([
-    [{ trustedAccount: '1111' }, /trustedAccount must be an AWS account id of 12 digits, got "1111".*\[cdk-ecr-shared-layers:audit-role-trusted-account\]/],
-    [{ trustedAccount: '111111111111', roleName: 'has space' }, /roleName must be 1-64 characters .* got "has space".*\[cdk-ecr-shared-layers:audit-role-name\]/],
-  ])('fails when given %j', (props, error) => {
+    [{ trustedAccount: '1111' }, /trustedAccount must be an AWS account id of 12 digits, got "1111"/, 'invalidAuditTrustedAccount'],
+    [{ trustedAccount: '111111111111', roleName: 'has space' }, /roleName must be 1-64 characters .* got "has space"/, 'invalidAuditRoleName'],
+  ])('fails when given %j', (props, error, id) => {
     const stack = new Stack(newApp(), 'Stack', { env: ENV });
 
     expect(() => new RegistryAuditRole(stack, 'Audit', props)).toThrow(error);
+    expect(() => new RegistryAuditRole(stack, `Audit-${id}`, props)).toThrow(`[cdk-ecr-shared-layers:${id}] Stack/Audit-${id}: `);
   });
 });
 
@@ -107,4 +108,61 @@ test('cdk-nag AwsSolutions: clean in an environment-agnostic stack too', () => {
   new RegistryAuditRole(stack, 'Audit', { trustedAccount: '111111111111' });
 
   expect(() => app.synth()).not.toThrow();
+});
+
+describe('the auditRole option', () => {
+  test('SharedLayerRegistry creates the role in its stack', () => {
+    // GIVEN
+    const stack = new Stack(newApp(), 'Stack', { env: ENV });
+
+    // WHEN
+    const registry = new SharedLayerRegistry(stack, 'Registry', { auditRole: { trustedAccount: '111111111111' } });
+
+    // THEN
+    expect(registry.auditRole?.roleName).toBe(DEFAULT_AUDIT_ROLE_NAME);
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', {
+      RoleName: DEFAULT_AUDIT_ROLE_NAME,
+      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { AWS: Match.anyValue() } })] },
+    });
+  });
+
+  test('SharedLayerRegistry creates no role without it', () => {
+    const stack = new Stack(newApp(), 'Stack', { env: ENV });
+
+    const registry = new SharedLayerRegistry(stack, 'Registry');
+
+    expect(registry.auditRole).toBeUndefined();
+    Template.fromStack(stack).resourcePropertiesCountIs('AWS::IAM::Role', { RoleName: DEFAULT_AUDIT_ROLE_NAME }, 0);
+  });
+
+  test('RegistryBaselineStackSet creates the role in the stack instance of one region only', () => {
+    // GIVEN
+    const stack = new Stack(newApp(), 'Organization', { env: { account: '111111111111', region: 'us-east-1' } });
+
+    // WHEN
+    new RegistryBaselineStackSet(stack, 'Baseline', {
+      organizationalUnitIds: ['ou-abcd-12345678'],
+      regions: ['us-east-1', 'eu-west-1'],
+      auditRole: { trustedAccount: '111111111111', region: 'us-east-1' },
+    });
+
+    // THEN: the embedded template has the role under a condition on the region
+    const [stackSet] = Object.values(Template.fromStack(stack).findResources('AWS::CloudFormation::StackSet'));
+    const baseline = JSON.parse(stackSet.Properties.TemplateBody);
+    const roles = Object.values(baseline.Resources as Record<string, { Type: string; Condition?: string; Properties: any }>)
+      .filter((r) => r.Type === 'AWS::IAM::Role' && r.Properties.RoleName !== undefined);
+    expect(roles).toHaveLength(1);
+    expect(roles[0].Properties.RoleName).toBe(DEFAULT_AUDIT_ROLE_NAME);
+    expect(baseline.Conditions[roles[0].Condition!]).toEqual({ 'Fn::Equals': [{ Ref: 'AWS::Region' }, 'us-east-1'] });
+  });
+
+  test('fails when the baseline audit role region is not one of the stack set regions', () => {
+    const stack = new Stack(newApp(), 'Organization', { env: { account: '111111111111', region: 'us-east-1' } });
+
+    expect(() => new RegistryBaselineStackSet(stack, 'Baseline', {
+      organizationalUnitIds: ['ou-abcd-12345678'],
+      regions: ['us-east-1', 'eu-west-1'],
+      auditRole: { trustedAccount: '111111111111', region: 'ap-south-1' },
+    })).toThrow('[cdk-ecr-shared-layers:auditRoleRegionNotInBaseline] Organization/Baseline: auditRole.region "ap-south-1" is not one of the stack set\'s regions ["us-east-1","eu-west-1"]');
+  });
 });
