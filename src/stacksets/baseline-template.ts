@@ -50,7 +50,7 @@ const REGISTRY_ID = 'Registry';
  * account and region) with a bootstrapless synthesizer (no bootstrap version parameter or rule, and
  * any file asset is refused), holding one `SharedLayerRegistry` with the baseline settings.
  */
-export function buildBaselineApp(options: RegistryBaselineOptions, description: string): { app: App; stack: Stack; registry: SharedLayerRegistry } {
+export function buildBaselineApp(options: RegistryBaselineOptions, description: string): BaselineApp {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'ecr-registry-baseline-'));
   try {
     return buildBaselineIn(outdir, options, description);
@@ -61,7 +61,13 @@ export function buildBaselineApp(options: RegistryBaselineOptions, description: 
   }
 }
 
-function buildBaselineIn(outdir: string, options: RegistryBaselineOptions, description: string): { app: App; stack: Stack; registry: SharedLayerRegistry } {
+interface BaselineApp {
+  readonly app: App;
+  readonly stack: Stack;
+  readonly registry: SharedLayerRegistry;
+}
+
+function buildBaselineIn(outdir: string, options: RegistryBaselineOptions, description: string): BaselineApp {
   const app = new App({
     outdir,
     autoSynth: false,
@@ -127,6 +133,12 @@ export function synthesizeBaseline(app: App, stack: Stack): BaselineSynthesis {
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }
+}
+
+/** What a baseline without resources synthesizes to, without synthesizing it; removes the assembly folder. */
+export function emptySynthesis(app: App): BaselineSynthesis {
+  fs.rmSync(app.outdir, { recursive: true, force: true });
+  return { template: { Resources: {} }, body: '{}', bytes: 2, assets: 0, artifactIds: [BASELINE_STACK_ID], messages: [] };
 }
 
 /** Splits `text [ack: id]` into the text and the acknowledgement id. */

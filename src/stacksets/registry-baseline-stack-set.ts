@@ -1,9 +1,9 @@
-import { Annotations, Names, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, CfnResource, Names, Stack, Token } from 'aws-cdk-lib';
 import { CfnStackSet } from 'aws-cdk-lib/aws-cloudformation';
 import { Construct } from 'constructs';
 import { BaselineEncryption } from './baseline-encryption';
 import { RegistryBaselineOptions } from './baseline-options';
-import { BaselineSynthesis, BaselineTemplate, buildBaselineApp, synthesizeBaseline } from './baseline-template';
+import { BaselineSynthesis, BaselineTemplate, buildBaselineApp, emptySynthesis, synthesizeBaseline } from './baseline-template';
 import { ACCOUNT_ID, partitionOf, REGION } from '../private/aws-names';
 import { fail, show, splitErrorText } from '../private/errors';
 
@@ -355,9 +355,12 @@ export class RegistryBaselineStackSet extends Construct {
 
   private synthesize(props: RegistryBaselineStackSetProps, description: string): BaselineSynthesis {
     let synthesis: BaselineSynthesis;
+    let empty = false;
     try {
       const { app, stack } = buildBaselineApp(props, description);
-      synthesis = synthesizeBaseline(app, stack);
+      // An empty template is refused before synthesis (aws-cdk-lib would print its own warning first).
+      empty = !stack.node.findAll().some((c) => CfnResource.isCfnResource(c));
+      synthesis = empty ? emptySynthesis(app) : synthesizeBaseline(app, stack);
     } catch (error) {
       if (error instanceof Error) {
         // Keep the id of the registry's own error: the baseline only says where it happened.
@@ -383,7 +386,7 @@ export class RegistryBaselineStackSet extends Construct {
     if (sections.length > 0) {
       fail(this, 'baselineNotSelfContained', `The registry baseline template has ${sections.join(' and ')} (${show(Object.keys(synthesis.template[sections[0]] ?? {}))}), but the stack set passes none. This is a bug of cdk-ecr-shared-layers: please report it.`);
     }
-    if (Object.keys(synthesis.template.Resources ?? {}).length === 0) {
+    if (empty || Object.keys(synthesis.template.Resources ?? {}).length === 0) {
       fail(this, 'baselineEmpty', 'The registry baseline is empty (blobMounting false, no other account setting, no creation template, scanning or replication): CloudFormation refuses a template without resources. Turn at least one setting on.');
     }
     if (synthesis.bytes > MAX_TEMPLATE_BODY_BYTES) {

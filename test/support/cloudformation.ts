@@ -4,7 +4,7 @@
  * loads index.js. Used by the handler tests and by the benchmark.
  */
 import http from 'http';
-import { AddressInfo } from 'net';
+import { LocalServer } from './local-server';
 import type { CloudFormationEvent, CloudFormationResponse, LambdaContext } from '../../src/account-settings/handler';
 
 export type Handler = (event: CloudFormationEvent, context: LambdaContext) => Promise<void>;
@@ -40,7 +40,7 @@ export interface ReceivedRequest {
 }
 
 /** A local HTTP server standing in for CloudFormation's pre-signed response URL: records every request. */
-export class ResponseServer {
+export class ResponseServer extends LocalServer {
   public readonly received: ReceivedRequest[] = [];
   /** The HTTP status the response URL answers. */
   public status = 200;
@@ -48,31 +48,14 @@ export class ResponseServer {
   public delayMs = 0;
   /** When it finished answering the last request (Date.now()). */
   public answeredAt: number | undefined;
-  private server?: http.Server;
-  private baseUrl = '';
 
-  public async start(): Promise<void> {
-    this.server = http.createServer((req, res) => {
-      let body = '';
-      req.setEncoding('utf8');
-      req.on('data', (chunk: string) => { body += chunk; });
-      req.on('end', () => {
-        this.received.push({ method: req.method, url: req.url, contentType: req.headers['content-type'], body: JSON.parse(body) });
-        setTimeout(() => {
-          res.writeHead(this.status);
-          res.end();
-          this.answeredAt = Date.now();
-        }, this.delayMs);
-      });
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.baseUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  public async stop(): Promise<void> {
-    const server = this.server!;
-    server.closeAllConnections();
-    await new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve())));
+  protected handle(req: http.IncomingMessage, body: string, res: http.ServerResponse): void {
+    this.received.push({ method: req.method, url: req.url, contentType: req.headers['content-type'], body: JSON.parse(body) });
+    setTimeout(() => {
+      res.writeHead(this.status);
+      res.end();
+      this.answeredAt = Date.now();
+    }, this.delayMs);
   }
 
   /** Forgets what it received and answers 200 at once again. */
@@ -85,7 +68,7 @@ export class ResponseServer {
 
   /** The pre-signed URL of a request, as CloudFormation would give it. */
   public responseUrl(): string {
-    return `${this.baseUrl}${RESPONSE_PATH}`;
+    return `${this.url}${RESPONSE_PATH}`;
   }
 
   // ---- the events CloudFormation sends, answering to this server ----

@@ -5,7 +5,7 @@
  * ResponseURL. Each records what it received and can be told to misbehave.
  */
 import http from 'http';
-import { AddressInfo } from 'net';
+import { LocalServer } from '../../support/local-server';
 
 /** How one request is answered. */
 export type EcrBehaviour =
@@ -25,34 +25,6 @@ export const HANG: EcrBehaviour = { kind: 'hang' };
 export interface EcrCall {
   readonly call: string;
   readonly at: number;
-}
-
-abstract class LocalServer {
-  protected server?: http.Server;
-  private base = '';
-
-  public get url(): string {
-    return this.base;
-  }
-
-  public async start(): Promise<void> {
-    this.server = http.createServer((req, res) => {
-      let body = '';
-      req.setEncoding('utf8');
-      req.on('data', (chunk: string) => { body += chunk; });
-      req.on('end', () => this.handle(req, body, res));
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.base = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  public async stop(): Promise<void> {
-    const server = this.server!;
-    server.closeAllConnections();
-    await new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve())));
-  }
-
-  protected abstract handle(req: http.IncomingMessage, body: string, res: http.ServerResponse): void;
 }
 
 /**
