@@ -64,7 +64,7 @@ export class LambdaTask {
         NODE_PATH: nodePath,
         LAMBDA_EVENT: JSON.stringify(event),
         AWS_REGION: 'eu-west-1',
-        AWS_ACCESS_KEY_ID: 'AKIDLOCALTEST',
+        AWS_ACCESS_KEY_ID: 'local-test-key',
         AWS_SECRET_ACCESS_KEY: 'local-test-secret',
         AWS_EC2_METADATA_DISABLED: 'true',
         // The SDK's notice that Node.js 20 support ends: the runtime here is the test machine's Node.js.
