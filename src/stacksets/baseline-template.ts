@@ -135,10 +135,10 @@ export function synthesizeBaseline(app: App, stack: Stack): BaselineSynthesis {
   }
 }
 
-/** What a baseline without resources synthesizes to, without synthesizing it; removes the assembly folder. */
-export function emptySynthesis(app: App): BaselineSynthesis {
+/** Removes the assembly folder of a baseline app that is not synthesized; returns nothing to synthesize. */
+export function discardBaseline(app: App): undefined {
   fs.rmSync(app.outdir, { recursive: true, force: true });
-  return { template: { Resources: {} }, body: '{}', bytes: 2, assets: 0, artifactIds: [BASELINE_STACK_ID], messages: [] };
+  return undefined;
 }
 
 /** Splits `text [ack: id]` into the text and the acknowledgement id. */

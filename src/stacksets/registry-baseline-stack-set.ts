@@ -3,7 +3,7 @@ import { CfnStackSet } from 'aws-cdk-lib/aws-cloudformation';
 import { Construct } from 'constructs';
 import { BaselineEncryption } from './baseline-encryption';
 import { RegistryBaselineOptions } from './baseline-options';
-import { BaselineSynthesis, BaselineTemplate, buildBaselineApp, emptySynthesis, synthesizeBaseline } from './baseline-template';
+import { BaselineSynthesis, BaselineTemplate, buildBaselineApp, discardBaseline, synthesizeBaseline } from './baseline-template';
 import { ACCOUNT_ID, partitionOf, REGION } from '../private/aws-names';
 import { fail, show, splitErrorText } from '../private/errors';
 
@@ -354,13 +354,11 @@ export class RegistryBaselineStackSet extends Construct {
   }
 
   private synthesize(props: RegistryBaselineStackSetProps, description: string): BaselineSynthesis {
-    let synthesis: BaselineSynthesis;
-    let empty = false;
+    let synthesis: BaselineSynthesis | undefined;
     try {
       const { app, stack } = buildBaselineApp(props, description);
       // An empty template is refused before synthesis (aws-cdk-lib would print its own warning first).
-      empty = !stack.node.findAll().some((c) => CfnResource.isCfnResource(c));
-      synthesis = empty ? emptySynthesis(app) : synthesizeBaseline(app, stack);
+      synthesis = stack.node.findAll().some((c) => CfnResource.isCfnResource(c)) ? synthesizeBaseline(app, stack) : discardBaseline(app);
     } catch (error) {
       if (error instanceof Error) {
         // Keep the id of the registry's own error: the baseline only says where it happened.
@@ -368,6 +366,9 @@ export class RegistryBaselineStackSet extends Construct {
         fail(this, inner.id ?? 'baselineInvalid', `The registry baseline is invalid: ${inner.message}`);
       }
       throw error;
+    }
+    if (!synthesis) {
+      fail(this, 'baselineEmpty', 'The registry baseline is empty (blobMounting false, no other account setting, no creation template, scanning or replication): CloudFormation refuses a template without resources. Turn at least one setting on.');
     }
 
     for (const message of synthesis.messages) {
@@ -385,9 +386,6 @@ export class RegistryBaselineStackSet extends Construct {
     const sections = Object.keys(synthesis.template).filter((s) => s === 'Parameters' || s === 'Rules');
     if (sections.length > 0) {
       fail(this, 'baselineNotSelfContained', `The registry baseline template has ${sections.join(' and ')} (${show(Object.keys(synthesis.template[sections[0]] ?? {}))}), but the stack set passes none. This is a bug of cdk-ecr-shared-layers: please report it.`);
-    }
-    if (empty || Object.keys(synthesis.template.Resources ?? {}).length === 0) {
-      fail(this, 'baselineEmpty', 'The registry baseline is empty (blobMounting false, no other account setting, no creation template, scanning or replication): CloudFormation refuses a template without resources. Turn at least one setting on.');
     }
     if (synthesis.bytes > MAX_TEMPLATE_BODY_BYTES) {
       fail(this, 'baselineTemplateTooLarge', `The registry baseline template is ${synthesis.bytes} bytes, but a template passed as TemplateBody may have at most ${MAX_TEMPLATE_BODY_BYTES} bytes. Make the baseline smaller (fewer replication rules and repository filters, fewer scanning filters, fewer lifecycle rules), or split it into two stack sets (for example the account settings and the registry configuration); a template of up to 1 MB needs to be uploaded to Amazon S3 and passed as TemplateURL, which this construct does not do.`);

@@ -85,12 +85,16 @@ function planBudget(remainingMs: number): Budget {
 }
 
 /**
- * Per-request timeouts of SDK calls. Newer SDKs only warn when a request exceeds `requestTimeout`
+ * The configuration of every SDK client: the standard retry, and per-request timeouts. Newer SDKs only warn when a request exceeds `requestTimeout`
  * unless `throwOnRequestTimeout` is set (older ones throw and ignore the flag); a thrown
  * TimeoutError is then retried by the SDK's standard retry strategy, inside the budget.
  */
-function sdkRequestOptions(budget: Budget) {
-  return { requestTimeout: budget.requestTimeoutMs, connectionTimeout: budget.requestTimeoutMs, throwOnRequestTimeout: true };
+function sdkClientConfig(budget: Budget) {
+  return {
+    maxAttempts: SDK_MAX_ATTEMPTS,
+    retryMode: 'standard',
+    requestHandler: { requestTimeout: budget.requestTimeoutMs, connectionTimeout: budget.requestTimeoutMs, throwOnRequestTimeout: true },
+  };
 }
 
 /** A fault the properties or the runtime cause: its message is the whole reason. */
@@ -172,11 +176,7 @@ class Ecr {
   private readonly client: EcrSdk.ECRClient;
 
   constructor(private readonly sdk: typeof EcrSdk, budget: Budget, private readonly signal: AbortSignal) {
-    this.client = new sdk.ECRClient({
-      maxAttempts: SDK_MAX_ATTEMPTS,
-      retryMode: 'standard',
-      requestHandler: sdkRequestOptions(budget),
-    });
+    this.client = new sdk.ECRClient(sdkClientConfig(budget));
   }
 
   public async get(name: string): Promise<string | undefined> {
@@ -225,11 +225,7 @@ async function otherResourceAskingFor(event: CloudFormationEvent, name: string, 
   } catch (e) {
     throw new ReasonError(`the Lambda runtime has no @aws-sdk/client-cloudformation (${errorText(e)})`);
   }
-  const client = new sdk.CloudFormationClient({
-    maxAttempts: SDK_MAX_ATTEMPTS,
-    retryMode: 'standard',
-    requestHandler: sdkRequestOptions(budget),
-  });
+  const client = new sdk.CloudFormationClient(sdkClientConfig(budget));
   for await (const page of sdk.paginateListStackResources({ client }, { StackName: event.StackId }, { abortSignal: signal })) {
     for (const resource of page.StackResourceSummaries ?? []) {
       const status = resource.ResourceStatus ?? '';
