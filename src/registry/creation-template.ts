@@ -20,6 +20,8 @@ import { fail, show } from '../private/errors';
 //   kms:DescribeKey (the docs use Resource "*"; here they are scoped to the registry).
 
 const MAX_PREFIX_LENGTH = 256;
+/** ECR's limit of a template description (API model, shape RepositoryTemplateDescription). */
+const MAX_DESCRIPTION_LENGTH = 256;
 
 /**
  * When Amazon ECR applies a repository creation template.
@@ -148,7 +150,7 @@ export class RegistryCreationTemplate extends Construct {
       registry,
       prefix: ROOT_PREFIX,
       appliedFor: [CreationTemplateAppliedFor.REPLICATION, CreationTemplateAppliedFor.CREATE_ON_PUSH],
-      description: `Default settings of repositories ECR creates in ${registry.node.path} (cdk-ecr-shared-layers)`,
+      description: fitDescription('Default settings of repositories ECR creates in ', registry.node.path, ' (cdk-ecr-shared-layers)'),
     });
     template.extraAppliedFor = () => registry._pullThroughPrefixes().length > 0 ? [CreationTemplateAppliedFor.PULL_THROUGH_CACHE] : [];
     return template;
@@ -194,7 +196,7 @@ export class RegistryCreationTemplate extends Construct {
     this.resource = new ecr.CfnRepositoryCreationTemplate(this, 'Resource', {
       prefix: props.prefix,
       appliedFor: Lazy.list({ produce: allAppliedFor }),
-      description: props.description ?? `Repositories ECR creates under ${props.prefix} in ${registry.node.path} (cdk-ecr-shared-layers)`,
+      description: props.description ?? fitDescription(`Repositories ECR creates under ${props.prefix} in `, registry.node.path, ' (cdk-ecr-shared-layers)'),
       // The template's own property type: mapped field by field from the repository's.
       encryptionConfiguration: rendered.kmsKey === undefined
         ? { encryptionType: rendered.encryptionType }
@@ -301,6 +303,16 @@ function aliasIn(value: unknown): boolean {
   return JSON.stringify(value ?? null).includes(':alias/');
 }
 
+/**
+ * A default description within ECR's limit (RepositoryTemplateDescription: at most 256 characters):
+ * a registry deep in the construct tree keeps the end of its path.
+ */
+function fitDescription(before: string, path: string, after: string): string {
+  const room = MAX_DESCRIPTION_LENGTH - before.length - after.length;
+  const shown = Token.isUnresolved(before) || path.length <= room ? path : `...${path.slice(path.length - room + 3)}`;
+  return `${before}${shown}${after}`;
+}
+
 function normalisePrefix(prefix: string): string {
   return prefix.endsWith('/') ? prefix.slice(0, -1) : prefix;
 }
@@ -310,7 +322,7 @@ function validatePrefix(scope: Construct, prefix: string): void {
     return;
   }
   if (prefix.length > MAX_PREFIX_LENGTH || !TEMPLATE_PREFIX.test(prefix)) {
-    fail(scope, 'invalidCreationTemplatePrefix', `Invalid repository creation template prefix ${show(prefix)}: expected ${ROOT_PREFIX} or a repository namespace of at most ${MAX_PREFIX_LENGTH} characters (lower-case letters, digits, single separators . _ - and '/'), for example 'prod' or 'team/api'.`);
+    fail(scope, 'invalidCreationTemplatePrefix', `Invalid repository creation template prefix ${show(prefix)}: expected ${ROOT_PREFIX} or a repository namespace of at most ${MAX_PREFIX_LENGTH} characters (lower-case letters and digits separated by '.', '_', '__', runs of '-' or '/'), for example 'prod' or 'team/api'.`);
   }
 }
 

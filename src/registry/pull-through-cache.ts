@@ -2,11 +2,9 @@ import { Stack, Token } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { CreationTemplateAppliedFor } from './creation-template';
 import type { SharedLayerRegistry } from './shared-layer-registry';
-import { checkAtSynthesis, warn } from '../private/annotations';
 import { NAMESPACE, ROOT_PREFIX } from '../private/aws-names';
-import { error, errorText, fail, show } from '../private/errors';
+import { error, fail, show } from '../private/errors';
 
 // Checked 2026 against:
 // - https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecr-pullthroughcacherule.html
@@ -20,6 +18,9 @@ import { error, errorText, fail, show } from '../private/errors';
 //   through cache rules are not supported in the China regions; 50 rules per registry (service quotas).
 // - https://docs.aws.amazon.com/AmazonECR/latest/userguide/blob-mounting.html: images created through
 //   pull through cache cannot be mounted.
+// The checks across the app (a repository in the rule's namespace, a rule without a PULL_THROUGH_CACHE
+// creation template, the credential as CloudFormation receives it) are rules of the layer-sharing
+// checks: src/validation/rule-pull-through-cache.ts and rule-unique-names.ts.
 
 const MAX_RULES = 50;
 const MIN_PREFIX_LENGTH = 2;
@@ -140,16 +141,13 @@ export class PullThroughCacheRule extends Construct {
       upstreamRegistryUrl: props.upstream.url,
       credentialArn: props.credential?.secretArn,
     });
-
-    this.node.addValidation({ validate: () => this.collisions(registry) });
-    checkAtSynthesis(this, () => this.warnWithoutTemplate(registry));
   }
 
   private validate(props: PullThroughCacheRuleProps): void {
     const prefix = props.prefix;
     if (!Token.isUnresolved(prefix)
       && (prefix.length < MIN_PREFIX_LENGTH || prefix.length > MAX_PREFIX_LENGTH || !NAMESPACE.test(prefix) || prefix === ROOT_PREFIX)) {
-      fail(this, 'invalidPullThroughCachePrefix', `Invalid pull through cache prefix ${show(prefix)}: expected ${MIN_PREFIX_LENGTH}-${MAX_PREFIX_LENGTH} characters of lower-case letters, digits and single separators (. _ - /), for example 'ecr-public' or 'docker-hub'.`);
+      fail(this, 'invalidPullThroughCachePrefix', `Invalid pull through cache prefix ${show(prefix)}: expected ${MIN_PREFIX_LENGTH}-${MAX_PREFIX_LENGTH} characters of lower-case letters and digits separated by '.', '_', '__', runs of '-' or '/', for example 'ecr-public' or 'docker-hub'.`);
     }
     const region = Stack.of(this).region;
     if (!Token.isUnresolved(region) && region.startsWith('cn-')) {
@@ -166,34 +164,5 @@ export class PullThroughCacheRule extends Construct {
     if (secretName !== undefined && !Token.isUnresolved(secretName) && !secretName.startsWith(SECRET_NAME_PREFIX)) {
       fail(this, 'invalidPullThroughCacheSecretName', `The credential secret ${show(secretName)} does not start with '${SECRET_NAME_PREFIX}': Amazon ECR reads only secrets of that prefix. Create the secret as '${SECRET_NAME_PREFIX}${secretName}'.`);
     }
-  }
-
-  /** Repositories of the registry in the rule's namespace: ECR would treat them as cache repositories. */
-  private collisions(registry: SharedLayerRegistry): string[] {
-    if (Token.isUnresolved(this.prefix)) {
-      return [];
-    }
-    return registry.repositories
-      .filter((repository) => {
-        const name = repository.resource.repositoryName;
-        return name !== undefined && !Token.isUnresolved(name) && name.startsWith(`${this.prefix}/`);
-      })
-      .map((repository) => errorText('pullThroughCachePrefixCollision', `The pull through cache prefix ${show(this.prefix)} (${this.node.path}) collides with the repository ${show(repository.resource.repositoryName)} (${repository.node.path}): ECR would serve that namespace from the upstream. Rename the repository, or choose another prefix.`));
-  }
-
-  private warnWithoutTemplate(registry: SharedLayerRegistry): void {
-    if (Token.isUnresolved(this.prefix)) {
-      return;
-    }
-    const covered = registry._templates().some((t) => (t.prefix === ROOT_PREFIX || t.prefix === this.prefix)
-      && t.appliedFor().includes(CreationTemplateAppliedFor.PULL_THROUGH_CACHE));
-    if (covered) {
-      return;
-    }
-    const outside = registry.encryption.encryptionType === 'AES256'
-      ? 'with mutable tags and without the registry\'s lifecycle rules (their encryption, AES256, is the registry\'s)'
-      : `with AES256 and mutable tags, outside the registry's ${registry.encryption.describe()}`;
-    warn(this, 'pullThroughCacheWithoutTemplate',
-      `No repository creation template of ${registry.node.path} applies to PULL_THROUGH_CACHE for prefix ${show(this.prefix)} (or ROOT): ECR creates these repositories ${outside}. Add a RegistryCreationTemplate with prefix '${this.prefix}' applied for PULL_THROUGH_CACHE, or keep the registry's default templates on (creationTemplates: true).`);
   }
 }

@@ -1,10 +1,6 @@
-import { Token } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { Construct } from 'constructs';
 import type { SharedLayerRegistry } from './shared-layer-registry';
-import { checkAtSynthesis, warn } from '../private/annotations';
-import { wildcardMatches } from '../private/aws-names';
-import { show } from '../private/errors';
 import { RegistryScanning } from '../scanning/registry-scanning';
 import { LayerSharingChecks } from '../validation/layer-sharing-checks';
 
@@ -25,7 +21,8 @@ export interface RegistryScanningConfigurationProps {
  *
  * With enhanced scanning, a filter that matches no repository of the registry (when every
  * repository name is known at synthesis) gets a warning
- * (`cdk-ecr-shared-layers:scanningFilterMatchesNothing`).
+ * (`cdk-ecr-shared-layers:scanningFilterMatchesNothing`, a rule of the layer-sharing checks, for
+ * every scanning configuration of the app).
  */
 export class RegistryScanningConfiguration extends Construct {
   /** The scanning configuration rendered. */
@@ -44,23 +41,5 @@ export class RegistryScanningConfiguration extends Construct {
     });
     // One per registry: a second one for the same account and region fails synthesis.
     LayerSharingChecks._claimSingleton(this);
-    if (this.scanning.scanType === 'ENHANCED') {
-      checkAtSynthesis(this, () => this.warnAboutUnmatchedFilters(props.registry));
-    }
-  }
-
-  private warnAboutUnmatchedFilters(registry: SharedLayerRegistry): void {
-    const names = registry._knownRepositoryNames();
-    if (names === undefined || names.length === 0) {
-      return;
-    }
-    for (const [what, filters] of [['continuous', this.scanning.continuous], ['scanOnPush', this.scanning.scanOnPush]] as const) {
-      for (const filter of filters) {
-        if (!Token.isUnresolved(filter) && !names.some((n) => wildcardMatches(filter, n.name))) {
-          warn(this, 'scanningFilterMatchesNothing',
-            `The enhanced scanning ${what} filter ${show(filter)} matches no repository of ${registry.node.path} (${names.map((n) => n.name).join(', ')}). Fix the filter (wildcards: '*'), or acknowledge this warning if repositories that ECR creates later (replication, create on push) will match it.`);
-        }
-      }
-    }
   }
 }

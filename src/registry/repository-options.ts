@@ -16,7 +16,7 @@ export interface CheckedRepositoryOptions {
 export function validateRepositoryOptions(scope: IConstruct, options: CheckedRepositoryOptions): void {
   const name = options.repositoryName;
   if (name !== undefined && !Token.isUnresolved(name) && !REPOSITORY_NAME.test(name)) {
-    fail(scope, 'invalidRepositoryName', `Invalid repository name ${show(name)}: expected 2-256 characters of lower-case letters, digits and single separators (. _ -), with optional namespaces separated by '/' (ECR's pattern ${REPOSITORY_NAME.source}). For example 'team/api'.`);
+    fail(scope, 'invalidRepositoryName', `Invalid repository name ${show(name)}: expected 2-256 characters of lower-case letters and digits, separated by '.', '_', '__' or runs of '-', with optional namespaces separated by '/' (ECR's pattern ${REPOSITORY_NAME.source}). For example 'team/api'.`);
   }
   validateExclusionFilters(scope, options.imageTagMutabilityExclusionFilters);
   if (options.emptyOnDelete && options.removalPolicy !== RemovalPolicy.DESTROY) {

@@ -16,7 +16,6 @@ import { RegistryAuditRole, RegistryAuditRoleOptions } from '../audit-role/regis
 import { RegistryEncryption } from '../encryption';
 import { renderLifecyclePolicy, validateLifecycleRules } from '../lifecycle/lifecycle-policy';
 import { LifecycleRule } from '../lifecycle/lifecycle-rule';
-import { warn } from '../private/annotations';
 import { allRepositoriesArn } from '../private/aws-names';
 import { markAsRegistry } from '../private/brands';
 import { fail, show } from '../private/errors';
@@ -212,8 +211,7 @@ export class SharedLayerRegistry extends Construct {
         return grant;
       }
     })(this, id);
-    warn(repository, 'importedRepositoryNotChecked',
-      `The imported repository ${show(repositoryName)} is not checked for encryption: it shares layers with this registry only if it uses ${this.encryption.describe()}. Confirm it (aws ecr describe-repositories --repository-names ${Token.isUnresolved(repositoryName) ? '<name>' : repositoryName}), then acknowledge this warning.`);
+    // The layer-sharing checks warn about it (importedRepositoryNotChecked), as about every imported repository.
     return repository;
   }
 
@@ -379,23 +377,6 @@ export class SharedLayerRegistry extends Construct {
    */
   public _pullThroughPrefixes(): string[] {
     return this.pullThroughRules.map((rule) => rule.prefix);
-  }
-
-  /**
-   * The names of every repository of the registry, or undefined when at least one name is not
-   * known at synthesis (generated or a token).
-   * @internal
-   */
-  public _knownRepositoryNames(): Array<{ name: string; path: string }> | undefined {
-    const names: Array<{ name: string; path: string }> = [];
-    for (const repository of this.repositoryList) {
-      const name = repository.resource.repositoryName;
-      if (name === undefined || Token.isUnresolved(name)) {
-        return undefined;
-      }
-      names.push({ name, path: repository.node.path });
-    }
-    return names;
   }
 
   /**

@@ -2,6 +2,7 @@ import { CfnResource, Stack, Stage, Token } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { IConstruct } from 'constructs';
 import { EncryptionIdentity, EncryptionNormaliser, subject } from './encryption-identity';
+import { RenderContext, RenderedResource } from './rendered-resource';
 import { isRegistry } from '../private/brands';
 import { RegistryKey, registryKeyOf } from '../private/registry-key';
 
@@ -12,8 +13,14 @@ export interface EncryptedMember {
   readonly what: 'repository' | 'creation template' | 'registry';
 }
 
+/** A resource of the app as CloudFormation receives it (an `AWS::ECR::...` of any construct level). */
+export interface ResourceMember extends EncryptedMember {
+  readonly resource: RenderedResource;
+}
+
 /** A creation template, with what it applies to. */
-export interface TemplateMember extends EncryptedMember {
+export interface TemplateMember extends ResourceMember {
+  /** The prefix as CloudFormation receives it (a string known at synthesis, or not). */
   readonly prefix: unknown;
   readonly appliedFor: unknown;
 }
@@ -31,27 +38,35 @@ export interface RegistryGroup {
   readonly key: RegistryKey;
   /** The stack of an env-agnostic group; the first stack otherwise. */
   readonly stack: Stack;
-  readonly repositories: EncryptedMember[];
+  readonly repositories: ResourceMember[];
   readonly templates: TemplateMember[];
   /** SharedLayerRegistry constructs, with their encryption. */
   readonly registries: EncryptedMember[];
   /** What turns blob mounting on: SharedLayerRegistry constructs and BLOB_MOUNTING=ENABLED settings. */
   readonly blobMounting: IConstruct[];
-  readonly replications: ecr.CfnReplicationConfiguration[];
+  readonly replications: RenderedResource[];
   /** What exists once per registry, per kind (the registry itself, replication, scanning, registry policy, each account setting). */
   readonly singletons: Map<string, IConstruct[]>;
-  readonly pullThroughCacheRules: ecr.CfnPullThroughCacheRule[];
+  readonly pullThroughCacheRules: RenderedResource[];
   /** Registry policies, however written. */
-  readonly registryPolicies: ecr.CfnRegistryPolicy[];
+  readonly registryPolicies: RenderedResource[];
+  /** Registry scanning configurations, however written. */
+  readonly scanningConfigurations: RenderedResource[];
   /** Account settings with a name known at synthesis, however written. */
   readonly accountSettings: AccountSettingMember[];
   /** Container image assets (`DockerImageAsset`, `TarballImageAsset`), with the repository they are pushed to. */
   readonly imageAssets: Array<{ readonly construct: IConstruct; readonly repositoryName: string }>;
+  /** Repositories referenced by name or ARN (`ecr.Repository.fromRepositoryName`, `registry.importRepository`). */
+  readonly importedRepositories: Array<IConstruct & { readonly repositoryName: string }>;
 }
 
 /** The app's ECR resources, grouped by registry. */
 export interface AppInventory {
   readonly groups: Map<string, RegistryGroup>;
+  /** Every stack of the app (nested Stages included), in tree order. */
+  readonly stacks: Stack[];
+  /** Resolves values the way the resources above were read. */
+  readonly context: RenderContext;
 }
 
 /** The singleton kinds, as named in messages. */
@@ -62,47 +77,52 @@ export const POLICY_KIND = 'ECR registry policy';
 export const ACCOUNT_SETTING_KIND = 'ECR account setting';
 
 /** Puts one resource of a CloudFormation type into its registry's group. */
-type Collector = (group: RegistryGroup, resource: CfnResource, normaliser: EncryptionNormaliser) => void;
+type Collector = (group: RegistryGroup, resource: RenderedResource, normaliser: EncryptionNormaliser) => void;
 
-/** What the inventory reads of each resource type (a dispatch table: one property read per construct otherwise). */
+/** What the inventory reads of each resource type, by the CloudFormation type (L2, L1 or generic CfnResource alike). */
 const COLLECTORS: Readonly<Record<string, Collector>> = {
   'AWS::ECR::Repository': (group, resource, normaliser) => {
     group.repositories.push({
-      construct: resource, encryption: normaliser.normalise((resource as ecr.CfnRepository).encryptionConfiguration), what: 'repository',
+      construct: resource.resource, resource, encryption: normaliser.normalise(resource, resource.get('EncryptionConfiguration')), what: 'repository',
     });
   },
   'AWS::ECR::RepositoryCreationTemplate': (group, resource, normaliser) => {
-    const template = resource as ecr.CfnRepositoryCreationTemplate;
     group.templates.push({
-      construct: template,
-      encryption: normaliser.normalise(template.encryptionConfiguration),
+      construct: resource.resource,
+      resource,
+      encryption: normaliser.normalise(resource, resource.get('EncryptionConfiguration')),
       what: 'creation template',
-      prefix: template.prefix,
-      appliedFor: template.appliedFor,
+      prefix: resource.get('Prefix'),
+      appliedFor: resource.get('AppliedFor'),
     });
   },
   'AWS::ECR::ReplicationConfiguration': (group, resource) => {
-    group.replications.push(resource as ecr.CfnReplicationConfiguration);
-    addSingleton(group, REPLICATION_KIND, resource);
+    group.replications.push(resource);
+    addSingleton(group, REPLICATION_KIND, resource.resource);
   },
-  'AWS::ECR::RegistryScanningConfiguration': (group, resource) => addSingleton(group, SCANNING_KIND, resource),
+  'AWS::ECR::RegistryScanningConfiguration': (group, resource) => {
+    group.scanningConfigurations.push(resource);
+    addSingleton(group, SCANNING_KIND, resource.resource);
+  },
   'AWS::ECR::RegistryPolicy': (group, resource) => {
-    group.registryPolicies.push(resource as ecr.CfnRegistryPolicy);
-    addSingleton(group, POLICY_KIND, resource);
+    group.registryPolicies.push(resource);
+    addSingleton(group, POLICY_KIND, resource.resource);
   },
-  'AWS::ECR::PullThroughCacheRule': (group, resource) => group.pullThroughCacheRules.push(resource as ecr.CfnPullThroughCacheRule),
+  'AWS::ECR::PullThroughCacheRule': (group, resource) => group.pullThroughCacheRules.push(resource),
   'Custom::EcrAccountSetting': (group, resource) => accountSetting(group, resource),
 };
 
 /**
  * Walks the whole app once (every stack, nested Stages included) and groups its ECR resources by
- * registry. Linear in the number of constructs; per construct, one property read unless it is an
- * ECR resource, a registry or an image asset.
+ * registry, each read as CloudFormation receives it. Linear in the number of constructs; per
+ * construct, one property read unless it is an ECR resource, a registry, an image asset or a repository.
  */
 export function takeInventory(root: IConstruct): AppInventory {
-  const normaliser = new EncryptionNormaliser();
+  const context = new RenderContext();
+  const normaliser = new EncryptionNormaliser(context);
   const groups = new Map<string, RegistryGroup>();
   const groupOfStack = new Map<Stack, RegistryGroup>();
+  const stacks: Stack[] = [];
 
   const groupFor = (stack: Stack): RegistryGroup => {
     let group = groupOfStack.get(stack);
@@ -121,8 +141,10 @@ export function takeInventory(root: IConstruct): AppInventory {
           singletons: new Map(),
           pullThroughCacheRules: [],
           registryPolicies: [],
+          scanningConfigurations: [],
           accountSettings: [],
           imageAssets: [],
+          importedRepositories: [],
         };
         groups.set(key.key, group);
       }
@@ -139,6 +161,7 @@ export function takeInventory(root: IConstruct): AppInventory {
       stack = undefined;
     } else if (Stack.isStack(construct)) {
       stack = construct;
+      stacks.push(construct);
     }
     if (stack !== undefined) {
       visit(construct, stack);
@@ -148,17 +171,26 @@ export function takeInventory(root: IConstruct): AppInventory {
       pending.push({ construct: children[i], stack });
     }
   }
-  return { groups };
+  return { groups, stacks, context };
 
   function visit(construct: IConstruct, stack: Stack): void {
     const type = (construct as Partial<CfnResource>).cfnResourceType;
     if (type !== undefined) {
-      COLLECTORS[type]?.(groupFor(stack), construct as CfnResource, normaliser);
+      const collector = COLLECTORS[type];
+      if (collector !== undefined) {
+        collector(groupFor(stack), context.render(construct as CfnResource), normaliser);
+      }
+    } else if (construct instanceof ecr.RepositoryBase) {
+      if (construct.node.tryFindChild('Resource') === undefined && !isImageAsset(construct.node.scope)) {
+        groupFor(stack).importedRepositories.push(construct);
+      }
     } else if (isImageAsset(construct)) {
       groupFor(stack).imageAssets.push({ construct, repositoryName: construct.repository.repositoryName });
     } else if (isRegistry(construct)) {
       const group = groupFor(stack);
-      group.registries.push({ construct, encryption: normaliser.normalise(construct._encryptionConfiguration), what: 'registry' });
+      const configuration = construct._encryptionConfiguration;
+      const rendered = context.resolve(construct, { EncryptionType: configuration.encryptionType, KmsKey: configuration.kmsKey });
+      group.registries.push({ construct, encryption: normaliser.normaliseResolved(construct, rendered), what: 'registry' });
       addSingleton(group, REGISTRY_KIND, construct);
       if (construct.blobMountingSetting !== undefined) {
         group.blobMounting.push(construct);
@@ -167,18 +199,15 @@ export function takeInventory(root: IConstruct): AppInventory {
   }
 }
 
-/** An account setting, from the properties of its custom resource (an `EcrAccountSetting`'s or a raw one). */
-function accountSetting(group: RegistryGroup, resource: CfnResource): void {
-  // `cfnProperties` is CfnResource's protected accessor (public API for subclasses): the properties
-  // of a raw CfnResource, or of the CustomResource of an `EcrAccountSetting`.
-  const properties = (resource as unknown as { readonly cfnProperties: Record<string, unknown> }).cfnProperties ?? {};
-  const name = properties.SettingName;
-  if (typeof name !== 'string' || Token.isUnresolved(name)) {
+/** An account setting, from the properties CloudFormation receives (an `EcrAccountSetting`'s or a raw custom resource's). */
+function accountSetting(group: RegistryGroup, resource: RenderedResource): void {
+  const name = resource.get('SettingName');
+  if (typeof name !== 'string' || Token.isUnresolved(name) || name.includes('\u0001')) {
     return;
   }
-  const value = properties.SettingValue;
+  const value = resource.get('SettingValue');
   // EcrAccountSetting > CustomResource 'Resource' > CfnResource 'Default': the user's construct.
-  const construct = subject(resource);
+  const construct = subject(resource.resource);
   group.accountSettings.push({ construct, name, value });
   addSingleton(group, `${ACCOUNT_SETTING_KIND} ${name}`, construct);
   // A registry's own setting is counted with the registry.
@@ -192,11 +221,11 @@ function accountSetting(group: RegistryGroup, resource: CfnResource): void {
  * A container image asset (`DockerImageAsset`, `TarballImageAsset`), recognised by the attributes
  * both have, so that the inventory does not load the assets module for apps without one.
  */
-function isImageAsset(construct: IConstruct): construct is IConstruct & { readonly repository: { readonly repositoryName: string } } {
+function isImageAsset(construct: IConstruct | undefined): construct is IConstruct & { readonly repository: { readonly repositoryName: string } } {
   const candidate = construct as {
     readonly imageUri?: unknown; readonly assetHash?: unknown; readonly repository?: { readonly repositoryName?: unknown };
-  };
-  return typeof candidate.imageUri === 'string' && typeof candidate.assetHash === 'string'
+  } | undefined;
+  return typeof candidate?.imageUri === 'string' && typeof candidate.assetHash === 'string'
     && typeof candidate.repository?.repositoryName === 'string';
 }
 

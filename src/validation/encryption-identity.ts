@@ -1,6 +1,7 @@
-import { CfnParameter, CfnResource, Reference, Stack, Stage, Token, Tokenization } from 'aws-cdk-lib';
+import { CfnParameter, CfnResource, Reference, Stack, Stage, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { KMS_KEY_ARN } from '../private/aws-names';
+import { RenderContext, RenderedResource } from './rendered-resource';
+import { KMS_ALIAS, KMS_KEY_ARN_PARTS } from '../private/aws-names';
 
 /**
  * The normalised encryption of a repository or creation template, as far as synthesis can know it.
@@ -35,43 +36,51 @@ export enum Comparison {
 const AES256: EncryptionIdentity = { id: 'AES256', label: 'AES256', known: true, type: 'AES256', keyKind: 'none' };
 const KEY_ID = /^(mrk-)?[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$|^mrk-[0-9a-f]{32}$/i;
 
-/** The encryption configuration of `AWS::ECR::Repository` and `AWS::ECR::RepositoryCreationTemplate`. */
-interface EncryptionConfigurationLike {
-  readonly encryptionType?: unknown;
-  readonly kmsKey?: unknown;
-}
-
 /**
- * Normalises encryption configurations, with a cache: the repositories of one registry share one
- * configuration object (or at least one key token), so each distinct configuration is analysed once.
+ * Normalises encryption configurations as CloudFormation receives them (`EncryptionType`, `KmsKey`,
+ * resolved, references kept as markers), with a cache: the repositories of one registry render one
+ * configuration, so each distinct configuration is analysed once.
  */
 export class EncryptionNormaliser {
-  private readonly byObject = new Map<unknown, EncryptionIdentity>();
   private readonly byText = new Map<string, EncryptionIdentity>();
 
-  /** The identity of an L1 `encryptionConfiguration` property value (before resolution). */
-  public normalise(configuration: unknown): EncryptionIdentity {
+  constructor(private readonly context: RenderContext) {}
+
+  /** The identity of a resource's rendered `EncryptionConfiguration`. */
+  public normalise(resource: RenderedResource, configuration: unknown): EncryptionIdentity {
+    return this.normaliseResolved(resource.resource, configuration);
+  }
+
+  /** The identity of a resolved `EncryptionConfiguration` of a construct (its stack's account and region place a bare key id). */
+  public normaliseResolved(scope: IConstruct, configuration: unknown): EncryptionIdentity {
     if (configuration === undefined || configuration === null) {
       return AES256;
     }
-    const cached = this.byObject.get(configuration);
-    if (cached) {
-      return cached;
+    const stack = Stack.of(scope);
+    const env = `${Token.isUnresolved(stack.account) ? '?' : stack.account}:${Token.isUnresolved(stack.region) ? '?' : stack.region}`;
+    let text: string;
+    try {
+      text = `${env}\u0000${JSON.stringify(configuration)}`;
+    } catch {
+      return unknown('the encryption configuration cannot be read');
     }
-    const identity = this.compute(configuration);
-    this.byObject.set(configuration, identity);
+    let identity = this.byText.get(text);
+    if (!identity) {
+      identity = this.compute(configuration, env);
+      this.byText.set(text, identity);
+    }
     return identity;
   }
 
-  private compute(configuration: unknown): EncryptionIdentity {
-    if (typeof configuration !== 'object' || Tokenization.isResolvable(configuration)) {
+  private compute(configuration: unknown, env: string): EncryptionIdentity {
+    if (typeof configuration !== 'object' || this.context.referenceOf(configuration) !== undefined) {
       return unknown('the whole encryption configuration is a token');
     }
-    const { encryptionType, kmsKey } = configuration as EncryptionConfigurationLike;
+    const { EncryptionType: encryptionType, KmsKey: kmsKey } = configuration as Record<string, unknown>;
     if (encryptionType === undefined) {
       return AES256;
     }
-    if (typeof encryptionType !== 'string' || Token.isUnresolved(encryptionType)) {
+    if (typeof encryptionType !== 'string' || this.context.isDeployTime(encryptionType)) {
       return unknown('the encryption type is a token');
     }
     if (encryptionType === 'AES256') {
@@ -80,19 +89,17 @@ export class EncryptionNormaliser {
     if (kmsKey === undefined || kmsKey === null || kmsKey === '') {
       return { id: `${encryptionType}|aws/ecr`, label: `${encryptionType} (AWS managed key aws/ecr)`, known: true, type: encryptionType, keyKind: 'managed' };
     }
-    if (typeof kmsKey === 'string') {
-      const text = `${encryptionType}\u0000${kmsKey}`;
-      let identity = this.byText.get(text);
-      if (!identity) {
-        identity = keyIdentity(encryptionType, kmsKey);
-        this.byText.set(text, identity);
-      }
-      return identity;
+    const reference = this.context.referenceOf(kmsKey);
+    if (reference !== undefined) {
+      return referenceIdentity(encryptionType, reference);
     }
-    if (Tokenization.isResolvable(kmsKey)) {
-      return referenceIdentity(encryptionType, kmsKey);
+    if (typeof kmsKey === 'string' && !this.context.isDeployTime(kmsKey)) {
+      return keyIdentity(encryptionType, kmsKey, env);
     }
-    return unknown(`the key is ${typeof kmsKey}`, encryptionType);
+    if (kmsKey !== null && typeof kmsKey === 'object' && 'Fn::ImportValue' in kmsKey) {
+      return unknown('the key comes from a token that cannot be followed (for example Fn.importValue)', encryptionType, 'an imported value');
+    }
+    return unknown('the key ARN is computed (for example the ARN of an alias, or a joined string)', encryptionType, 'a computed ARN');
   }
 }
 
@@ -118,28 +125,26 @@ export function compareEncryption(a: EncryptionIdentity, b: EncryptionIdentity):
   return Comparison.UNPROVABLE;
 }
 
-function keyIdentity(encryptionType: string, kmsKey: string): EncryptionIdentity {
-  if (!Token.isUnresolved(kmsKey)) {
-    const keyId = KMS_KEY_ARN.exec(kmsKey)?.[1] ?? (KEY_ID.test(kmsKey) ? kmsKey : undefined);
-    if (keyId !== undefined) {
-      return { id: `${encryptionType}|key/${keyId.toLowerCase()}`, label: `${encryptionType} (key ${kmsKey})`, known: true, type: encryptionType, keyKind: 'literal' };
-    }
-    if (kmsKey.includes('alias/')) {
-      return unknown(`the key is given as the alias ${kmsKey}, which may point to any key`, encryptionType, kmsKey);
-    }
-    return unknown(`the key ${kmsKey} is neither a key ARN nor a key id`, encryptionType, kmsKey);
+/**
+ * A key given as text. ECR (like KMS) names a key by ARN, or by key id in the repository's own account
+ * and region; a multi-Region key's replicas share the key id but are other keys for ECR (another region
+ * in the ARN), so the identity is account + region + key id.
+ */
+function keyIdentity(encryptionType: string, kmsKey: string, env: string): EncryptionIdentity {
+  const arn = KMS_KEY_ARN_PARTS.exec(kmsKey);
+  const bare = KEY_ID.test(kmsKey) ? kmsKey : undefined;
+  if (arn !== null || bare !== undefined) {
+    const where = arn !== null ? `${arn[2]}:${arn[1]}` : env;
+    const keyId = arn !== null ? arn[3] : bare!;
+    return { id: `${encryptionType}|key/${where}/${keyId.toLowerCase()}`, label: `${encryptionType} (key ${kmsKey})`, known: true, type: encryptionType, keyKind: 'literal' };
   }
-  const token = Tokenization.reverse(kmsKey, { failConcat: false });
-  if (token === undefined) {
-    return unknown('the key ARN is computed (for example the ARN of an alias, or a joined string)', encryptionType, 'a computed ARN');
+  if (KMS_ALIAS.test(kmsKey)) {
+    return unknown(`the key is given as the alias ${kmsKey}, which may point to any key`, encryptionType, kmsKey);
   }
-  return referenceIdentity(encryptionType, token);
+  return unknown(`the key ${kmsKey} is neither a key ARN nor a key id`, encryptionType, kmsKey);
 }
 
-function referenceIdentity(encryptionType: string, token: unknown): EncryptionIdentity {
-  if (!Reference.isReference(token)) {
-    return unknown('the key comes from a token that cannot be followed (for example Fn.importValue)', encryptionType, 'an imported value');
-  }
+function referenceIdentity(encryptionType: string, token: Reference): EncryptionIdentity {
   const target: IConstruct = token.target;
   if (CfnResource.isCfnResource(target) && target.cfnResourceType === 'AWS::KMS::Key') {
     const path = displayPath(target);

@@ -1,24 +1,52 @@
 import { IAspect, Stack, Stage } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { takeInventory } from './app-inventory';
-import { Finding, Rule } from './rule';
-import { CONTAINER_ASSETS_OUTSIDE_ISLAND, containerAssetsOutsideIsland } from './rule-container-assets';
-import { ENCRYPTION_NOT_PROVABLE, encryptionIslands } from './rule-encryption-islands';
-import { ENV_AGNOSTIC_STACK, envAgnosticStacks } from './rule-env-agnostic-stack';
-import { PULL_THROUGH_CACHE_NOT_MOUNTED, pullThroughCacheNotMounted } from './rule-pull-through-cache';
+import { AppInventory, takeInventory } from './app-inventory';
+import { displayPath, subject } from './encryption-identity';
+import { error, Finding, Rule } from './rule';
+import { containerAssetsOutsideIsland } from './rule-container-assets';
+import { encryptionIslands } from './rule-encryption-islands';
+import { envAgnosticStacks } from './rule-env-agnostic-stack';
+import { importedRepositories } from './rule-imported-repositories';
+import { pullThroughCacheRules } from './rule-pull-through-cache';
 import { registryPolicyPublic } from './rule-registry-policy-public';
 import { registryPolicyScopeV1 } from './rule-registry-policy-scope-v1';
-import { REPLICATION_DESTINATION_OUTSIDE_APP, REPLICATION_ENCRYPTION_NOT_PROVABLE, replicationDestinations } from './rule-replication-destinations';
+import { replicationDestinations } from './rule-replication-destinations';
+import { resourceLimits } from './rule-resource-limits';
+import { scanningFilters } from './rule-scanning-filters';
 import { duplicateRegistrySingletons } from './rule-singletons';
-import { errorText, qualifiedId } from '../private/errors';
+import { uniqueNames } from './rule-unique-names';
+import { warn } from '../private/annotations';
+import { CHECK_IDS, errorText, qualifiedId } from '../private/errors';
 
 /** The rules that run for every app with a construct that owns a registry singleton. */
 const SINGLETON_RULES: Rule[] = [duplicateRegistrySingletons];
-/** Every rule of the checks, in the order they run (with a registry, a registry policy or the aspect). */
+/**
+ * Every rule of the checks, in the order they run (with a registry, a registry policy or the aspect).
+ * A new rule: one file `rule-<name>.ts` exporting `(inventory) => Finding[]`, its ids in CHECK_IDS
+ * (src/private/errors.ts), and one entry here.
+ */
 const ALL_RULES: Rule[] = [
-  ...SINGLETON_RULES, envAgnosticStacks, encryptionIslands, pullThroughCacheNotMounted, replicationDestinations,
-  registryPolicyPublic, registryPolicyScopeV1, containerAssetsOutsideIsland,
+  ...SINGLETON_RULES, envAgnosticStacks, encryptionIslands, uniqueNames, resourceLimits, pullThroughCacheRules,
+  replicationDestinations, registryPolicyPublic, registryPolicyScopeV1, containerAssetsOutsideIsland,
+  importedRepositories, scanningFilters,
 ];
+
+/**
+ * Runs the rules on the inventory. A rule that throws is reported as an error naming the rule (never
+ * a stack trace), and the other rules still run. Exported for tests.
+ */
+export function runRules(inventory: AppInventory, rules: Rule[], root: IConstruct): Finding[] {
+  const findings: Finding[] = [];
+  for (const rule of rules) {
+    try {
+      findings.push(...rule(inventory));
+    } catch (e) {
+      findings.push(error(CHECK_IDS.CHECK_FAILED, inventory.stacks[0] ?? root,
+        `The layer-sharing check ${rule.name || '(unnamed)'} failed: ${e instanceof Error ? e.message : String(e)}. The other checks ran. This is a bug of cdk-ecr-shared-layers: please report it with the app shape that triggers it.`));
+    }
+  }
+  return findings;
+}
 
 /** One analysis of the whole app, shared by the validations of its stacks and Stages. */
 interface AppAnalysis {
@@ -85,17 +113,19 @@ function stateOf(root: IConstruct): ChecksState {
  */
 export class LayerSharingChecks implements IAspect {
   /** Warning: an encryption that cannot be proven identical to the registry's (alias, parameter, import, literal ARN vs key construct). */
-  public static readonly ENCRYPTION_NOT_PROVABLE: string = qualifiedId(ENCRYPTION_NOT_PROVABLE);
+  public static readonly ENCRYPTION_NOT_PROVABLE: string = qualifiedId(CHECK_IDS.ENCRYPTION_NOT_PROVABLE);
   /** Warning: a stack without concrete account and region; its repositories are compared with each other only. */
-  public static readonly ENV_AGNOSTIC_STACK: string = qualifiedId(ENV_AGNOSTIC_STACK);
+  public static readonly ENV_AGNOSTIC_STACK: string = qualifiedId(CHECK_IDS.ENV_AGNOSTIC_STACK);
   /** Warning: replication to a registry the app does not define (or not known at synthesis). */
-  public static readonly REPLICATION_DESTINATION_OUTSIDE_APP: string = qualifiedId(REPLICATION_DESTINATION_OUTSIDE_APP);
+  public static readonly REPLICATION_DESTINATION_OUTSIDE_APP: string = qualifiedId(CHECK_IDS.REPLICATION_DESTINATION_OUTSIDE_APP);
   /** Warning: a REPLICATION creation template whose encryption cannot be proven identical to its registry's. */
-  public static readonly REPLICATION_ENCRYPTION_NOT_PROVABLE: string = qualifiedId(REPLICATION_ENCRYPTION_NOT_PROVABLE);
+  public static readonly REPLICATION_ENCRYPTION_NOT_PROVABLE: string = qualifiedId(CHECK_IDS.REPLICATION_ENCRYPTION_NOT_PROVABLE);
   /** Warning: a pull through cache rule in a registry with blob mounting on (its images cannot be mounted). */
-  public static readonly PULL_THROUGH_CACHE_NOT_MOUNTED: string = qualifiedId(PULL_THROUGH_CACHE_NOT_MOUNTED);
+  public static readonly PULL_THROUGH_CACHE_NOT_MOUNTED: string = qualifiedId(CHECK_IDS.PULL_THROUGH_CACHE_NOT_MOUNTED);
   /** Warning: container image assets pushed to the CDK bootstrap's repository, outside the registry's encryption island. */
-  public static readonly CONTAINER_ASSETS_OUTSIDE_ISLAND: string = qualifiedId(CONTAINER_ASSETS_OUTSIDE_ISLAND);
+  public static readonly CONTAINER_ASSETS_OUTSIDE_ISLAND: string = qualifiedId(CHECK_IDS.CONTAINER_ASSETS_OUTSIDE_ISLAND);
+  /** Warning: a repository referenced by name or ARN in a registry with blob mounting on: its encryption cannot be checked. */
+  public static readonly IMPORTED_REPOSITORY_NOT_CHECKED: string = qualifiedId(CHECK_IDS.IMPORTED_REPOSITORY_NOT_CHECKED);
 
   /**
    * Turns the checks on for the whole app that `scope` belongs to. Idempotent: call it as often as
@@ -159,16 +189,55 @@ function register(root: IConstruct, state: ChecksState, validator: IConstruct): 
       if (!analysis || analysis.usedBy.has(validator)) {
         // First validation of this synthesis: analyse the whole app once, adding the warnings
         // before any stack of it is written.
-        const inventory = takeInventory(root);
-        analysis = { findings: (state.all ? ALL_RULES : SINGLETON_RULES).flatMap((rule) => rule(inventory)), usedBy: new Set() };
+        analysis = analyse(root, state, validator);
         state.analysis = analysis;
       }
       analysis.usedBy.add(validator);
       return analysis.findings
         .filter((finding) => reporterOf(finding, validator, state) === validator)
-        .map((finding) => errorText(finding.id, finding.message));
+        .map((finding) => errorText(finding.id, `${displayPath(finding.subject)}: ${finding.message}`));
     },
   });
+}
+
+/**
+ * Takes the inventory, runs the rules, adds the warnings to the constructs at fault, and keeps the
+ * errors. The first validator to run in a synthesis is a Stage's (or the root's: a Stage is
+ * validated before its stacks): the stacks of that Stage and of the Stages around it, validated
+ * after it, get the validation too, so that each error is listed by the stack of the construct at
+ * fault.
+ */
+function analyse(root: IConstruct, state: ChecksState, validator: IConstruct): AppAnalysis {
+  const inventory = takeInventory(root);
+  const all = runRules(inventory, state.all ? ALL_RULES : SINGLETON_RULES, root);
+  const warned = new Set<string>();
+  const findings: Finding[] = [];
+  for (const finding of all) {
+    if (finding.level === 'error') {
+      findings.push(finding);
+      continue;
+    }
+    const target = subject(finding.subject);
+    const key = `${target.node.path}\u0000${finding.id}\u0000${finding.message}`;
+    if (!warned.has(key)) {
+      warned.add(key);
+      warn(target, finding.id, finding.message);
+    }
+  }
+  if (findings.length > 0) {
+    const current = Stack.isStack(validator) ? stageOf(validator) : validator;
+    const later = new Set<IConstruct>();
+    for (let stage: IConstruct | undefined = current; stage !== undefined; stage = Stage.of(stage)) {
+      later.add(stage);
+    }
+    later.add(root);
+    for (const stack of inventory.stacks) {
+      if (later.has(stageOf(stack))) {
+        register(root, state, stack);
+      }
+    }
+  }
+  return { findings, usedBy: new Set() };
 }
 
 /**
@@ -180,7 +249,7 @@ function register(root: IConstruct, state: ChecksState, validator: IConstruct): 
 function reporterOf(finding: Finding, validator: IConstruct, state: ChecksState): IConstruct | undefined {
   const stage = Stack.isStack(validator) ? stageOf(validator) : validator;
   let within = false;
-  for (const construct of finding.involved) {
+  for (const construct of [finding.subject, ...finding.involved ?? []]) {
     if (!isWithin(construct, stage)) {
       continue;
     }

@@ -2,13 +2,8 @@ import { IConstruct } from 'constructs';
 import { AppInventory, EncryptedMember, RegistryGroup } from './app-inventory';
 import { Comparison, EncryptionIdentity, compareEncryption, displayPath, subject } from './encryption-identity';
 import { CREATE_ONLY, referenceEncryption, referenceLabel } from './registry-reference';
-import { Finding } from './rule';
-import { warn } from '../private/annotations';
-
-/** Error id: provably different encryption in one registry. */
-export const ENCRYPTION_MISMATCH = 'encryptionMismatch';
-/** Warning id: an encryption that cannot be proven identical to the registry's. */
-export const ENCRYPTION_NOT_PROVABLE = 'encryptionNotProvable';
+import { Finding, warning } from './rule';
+import { CHECK_IDS } from '../private/errors';
 
 /** How many construct paths an island lists before it says "and N more". */
 const MAX_PATHS = 5;
@@ -30,13 +25,13 @@ export interface Island {
  * keys that differ). Warning: an encryption that cannot be proven identical to the registry's.
  */
 export function encryptionIslands(inventory: AppInventory): Finding[] {
-  const errors: Finding[] = [];
+  const findings: Finding[] = [];
   for (const group of inventory.groups.values()) {
     if (sharesLayers(group)) {
-      checkIslands(group, errors);
+      checkIslands(group, findings);
     }
   }
-  return errors;
+  return findings;
 }
 
 /** The islands of a registry (one per distinct encryption whose type is known), and whether two provably differ. */
@@ -93,11 +88,11 @@ export function templatesInIslandError(group: RegistryGroup): Set<IConstruct> {
   return new Set(islands.flatMap((island) => island.members).filter((m) => m.what === 'creation template').map((m) => m.construct));
 }
 
-function checkIslands(group: RegistryGroup, errors: Finding[]): void {
+function checkIslands(group: RegistryGroup, findings: Finding[]): void {
   const reference = referenceEncryption(group);
   const { islands: list, unknown, provablyDifferent } = islandsOf(group);
   if (provablyDifferent && reference) {
-    errors.push(islandError(group, reference, list));
+    findings.push(islandError(group, reference, list));
   }
   if (!reference) {
     return;
@@ -112,13 +107,13 @@ function checkIslands(group: RegistryGroup, errors: Finding[]): void {
       continue;
     }
     for (const member of island.members) {
-      warn(subject(member.construct), ENCRYPTION_NOT_PROVABLE,
-        `The ${member.what} ${displayPath(member.construct)} uses ${island.encryption.label}, which cannot be proven identical to ${referenceText} at synthesis (a literal key ARN may or may not be the ARN of that key). If it differs, the ${member.what} does not share layers with the rest of ${group.key.label}. Confirm that both name the same key, then acknowledge this warning.`);
+      findings.push(warning(CHECK_IDS.ENCRYPTION_NOT_PROVABLE, subject(member.construct),
+        `The ${member.what} ${displayPath(member.construct)} uses ${island.encryption.label}, which cannot be proven identical to ${referenceText} at synthesis (a literal key ARN may or may not be the ARN of that key). If it differs, the ${member.what} does not share layers with the rest of ${group.key.label}. Confirm that both name the same key, then acknowledge this warning.`));
     }
   }
   for (const member of unknown) {
-    warn(subject(member.construct), ENCRYPTION_NOT_PROVABLE,
-      `The encryption of the ${member.what} ${displayPath(member.construct)} cannot be compared at synthesis: ${member.encryption.reason}. It shares layers with the rest of ${group.key.label} only if it uses ${referenceText}. Give the key as a kms.IKey of the app (or its literal key ARN), or confirm it and acknowledge this warning.`);
+    findings.push(warning(CHECK_IDS.ENCRYPTION_NOT_PROVABLE, subject(member.construct),
+      `The encryption of the ${member.what} ${displayPath(member.construct)} cannot be compared at synthesis: ${member.encryption.reason}. It shares layers with the rest of ${group.key.label} only if it uses ${referenceText}. Give the key as a kms.IKey of the app (or its literal key ARN), or confirm it and acknowledge this warning.`));
   }
 }
 
@@ -141,11 +136,15 @@ function islandError(group: RegistryGroup, reference: EncryptionIdentity, island
   if (registry) {
     involved.push(registry.construct);
   }
+  // The construct at fault: the first member outside the registry's island.
+  const atFault = ordered.find((island) => island.encryption.id !== reference.id)?.members[0]?.construct ?? involved[0];
   const sharing = group.blobMounting.length > 0
     ? `Blob mounting is on for ${group.key.label} (${group.blobMounting.map((c) => displayPath(c)).join(', ')})`
     : `${group.key.label} has a SharedLayerRegistry (${group.registries.map((r) => displayPath(r.construct)).join(', ')}) whose repositories are meant to share layers (blobMounting: false leaves the setting to another stack)`;
   return {
-    id: ENCRYPTION_MISMATCH,
+    level: 'error',
+    id: CHECK_IDS.ENCRYPTION_MISMATCH,
+    subject: atFault,
     message: `${sharing}, but its repositories and creation templates use ${islands.length} different encryption configurations. `
       + 'Amazon ECR shares layers only between repositories with the identical encryption type and key, so these islands never share layers:\n'
       + `${lines.join('\n')}\n`

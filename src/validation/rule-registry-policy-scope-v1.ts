@@ -1,11 +1,12 @@
 import { AppInventory } from './app-inventory';
 import { displayPath } from './encryption-identity';
 import { actionsOf, statementsOf } from './policy-statements';
-import { Finding } from './rule';
+import { error, Finding } from './rule';
 import { REGISTRY_POLICY_V1_ACTIONS } from '../private/aws-names';
+import { CHECK_IDS } from '../private/errors';
 
-/** The id of the rule. */
-export const REGISTRY_POLICY_ACTION_OUTSIDE_V1 = 'registryPolicyActionOutsideV1';
+/** The V1 actions, lower-cased: IAM action names are case-insensitive (`ECR:ReplicateImage` is `ecr:ReplicateImage`). */
+const V1_ACTIONS = new Set(REGISTRY_POLICY_V1_ACTIONS.map((action) => action.toLowerCase()));
 
 /**
  * Error: a registry policy with an action that registry policy scope V1 does not accept, in a
@@ -19,13 +20,11 @@ export function registryPolicyScopeV1(inventory: AppInventory): Finding[] {
       continue;
     }
     for (const policy of group.registryPolicies) {
-      const outside = [...new Set(statementsOf(policy).flatMap(actionsOf))].filter((action) => !REGISTRY_POLICY_V1_ACTIONS.includes(action));
+      const outside = [...new Set(statementsOf(policy).flatMap(actionsOf))].filter((action) => !V1_ACTIONS.has(action.toLowerCase()));
       if (outside.length > 0) {
-        findings.push({
-          id: REGISTRY_POLICY_ACTION_OUTSIDE_V1,
-          message: `The registry policy ${displayPath(policy)} has the action ${JSON.stringify(outside[0])}${outside.length > 1 ? ` (and ${outside.length - 1} more)` : ''}, but the registry policy scope of ${group.key.label} is V1 (${displayPath(v1.construct)}), which accepts only ${REGISTRY_POLICY_V1_ACTIONS.join(', ')}. Use registry policy scope V2 (registryPolicyScope: RegistryPolicyScope.V2), or remove the action.`,
-          involved: [policy, v1.construct],
-        });
+        findings.push(error(CHECK_IDS.REGISTRY_POLICY_ACTION_OUTSIDE_V1, policy.resource,
+          `The registry policy ${displayPath(policy.resource)} has the action ${JSON.stringify(outside[0])}${outside.length > 1 ? ` (and ${outside.length - 1} more)` : ''}, but the registry policy scope of ${group.key.label} is V1 (${displayPath(v1.construct)}), which accepts only ${REGISTRY_POLICY_V1_ACTIONS.join(', ')}. Use registry policy scope V2 (registryPolicyScope: RegistryPolicyScope.V2), or remove the action.`,
+          [v1.construct]));
       }
     }
   }

@@ -1,9 +1,7 @@
 import { AppInventory, POLICY_KIND, REGISTRY_KIND, REPLICATION_KIND, SCANNING_KIND } from './app-inventory';
 import { displayPath } from './encryption-identity';
 import { Finding } from './rule';
-
-/** The id of the rule. */
-export const DUPLICATE_REGISTRY_SINGLETON = 'duplicateRegistrySingleton';
+import { CHECK_IDS } from '../private/errors';
 
 /** How to resolve a duplicate, per kind. */
 const FIXES: Readonly<Record<string, string>> = {
@@ -28,7 +26,10 @@ export function duplicateRegistrySingletons(inventory: AppInventory): Finding[] 
       }
       const fix = FIXES[kind] ?? DEFAULT_FIX;
       findings.push({
-        id: DUPLICATE_REGISTRY_SINGLETON,
+        level: 'error',
+        id: CHECK_IDS.DUPLICATE_REGISTRY_SINGLETON,
+        // The construct at fault: the second definition (the first stands).
+        subject: members[1],
         message: `${kind} is defined ${members.length} times for ${group.key.label}: ${members.map((m) => displayPath(m)).join(', ')}. `
           + `It exists once per registry (account and region), so the last deploy would silently win. ${fix}`,
         involved: members,

@@ -262,7 +262,7 @@ const SHAPES: Shape[] = [
       new ecr.Repository(platform, 'Plain');
     },
     errors: [
-      '[Platform] [cdk-ecr-shared-layers:encryptionMismatch] Blob mounting is on for account 111111111111 in us-east-1 (Platform/Registry)',
+      '[Platform] [cdk-ecr-shared-layers:encryptionMismatch] Platform/Plain: Blob mounting is on for account 111111111111 in us-east-1 (Platform/Registry)',
       '- AES256, 1 resource: Platform/Plain',
     ],
   },
@@ -335,7 +335,8 @@ const SHAPES: Shape[] = [
       const platform = new Stack(app, 'Platform', { env: A });
       const key = new kms.Key(platform, 'Key');
       registry(platform, RegistryEncryption.kms(key)).addRepository('Api');
-      template(new Stack(app, 'Templates', { env: A }), 'OnPush', ['CREATE_ON_PUSH'], 'ROOT', { encryptionType: 'KMS', kmsKey: key.keyArn });
+      // Prefix 'team': the registry's default template already holds ROOT (one template per prefix).
+      template(new Stack(app, 'Templates', { env: A }), 'OnPush', ['CREATE_ON_PUSH'], 'team', { encryptionType: 'KMS', kmsKey: key.keyArn });
     },
     warnings: [],
   },
@@ -376,7 +377,8 @@ const SHAPES: Shape[] = [
       replication(source, 'Replication', [{ region: 'eu-west-1', registryId: '111111111111' }]);
       const eu = new Stack(app, 'Eu', { env: A_EU });
       const key = new kms.Key(eu, 'Key');
-      registry(eu, RegistryEncryption.kms(key)).addRepository('Api');
+      // Without the registry's default templates: a registry has one ROOT template.
+      new SharedLayerRegistry(eu, 'Registry', { encryption: RegistryEncryption.kms(key), creationTemplates: false }).addRepository('Api');
       template(eu, 'Replicated', ['REPLICATION'], 'ROOT', { encryptionType: 'KMS', kmsKey: key.keyArn });
     },
     warnings: [],
@@ -491,7 +493,7 @@ const SHAPES: Shape[] = [
       rawRepository(platform, 'Raw', { encryptionType: 'KMS' });
     },
     errors: [
-      '[Platform] [cdk-ecr-shared-layers:encryptionMismatch] account 111111111111 in us-east-1 has a SharedLayerRegistry (Platform/Registry) whose repositories are meant to share layers (blobMounting: false leaves the setting to another stack), but its repositories',
+      '[Platform] [cdk-ecr-shared-layers:encryptionMismatch] Platform/Raw: account 111111111111 in us-east-1 has a SharedLayerRegistry (Platform/Registry) whose repositories are meant to share layers (blobMounting: false leaves the setting to another stack), but its repositories',
     ],
   },
   // ---- container image assets (the CDK bootstrap's repository is AES256)
@@ -644,14 +646,14 @@ describe('LayerSharingChecks: reporting', () => {
     expect(() => app.synth()).toThrow('- KMS (AWS managed key aws/ecr), 12 resources: Platform/Kms0, Platform/Kms1, Platform/Kms2, Platform/Kms3, Platform/Kms4 and 7 more');
   });
 
-  test('an error about stacks without the checks is listed under a stack path, never an empty one', () => {
+  test('an error is listed under the stack of the construct at fault, and names that construct first', () => {
     const app = new App();
     registry(new Stack(app, 'Platform', { env: A }));
     replication(new Stack(app, 'One', { env: A }), 'Replication', [{ region: 'eu-central-1', registryId: '333333333333' }]);
     replication(new Stack(app, 'Two', { env: A }), 'Replication', [{ region: 'eu-central-1', registryId: '333333333333' }]);
 
     expect(() => app.synth()).toThrow(
-      'Validation failed with the following errors:\n  [Platform] [cdk-ecr-shared-layers:duplicateRegistrySingleton] ECR replication configuration is defined 2 times for account 111111111111 in us-east-1: One/Replication, Two/Replication. '
+      'Validation failed with the following errors:\n  [Two] [cdk-ecr-shared-layers:duplicateRegistrySingleton] Two/Replication: ECR replication configuration is defined 2 times for account 111111111111 in us-east-1: One/Replication, Two/Replication. '
       + 'It exists once per registry (account and region), so the last deploy would silently win. Keep one replication configuration per account and region: add every rule with registry.addReplication() on the one SharedLayerRegistry of that account and region.',
     );
   });
