@@ -100,6 +100,6 @@ function credential(rule: RenderedResource, inventory: AppInventory, findings: F
   }
   if (problems.length > 0) {
     findings.push(error(CHECK_IDS.INVALID_PULL_THROUGH_CACHE_CREDENTIAL, subject(rule.resource),
-      `The credential secret of the pull through cache rule ${displayPath(rule.resource)} cannot be read by Amazon ECR: ${problems.join('; and ')}. Create the secret as '${PULL_THROUGH_SECRET_PREFIX}<name>' in the rule's account and region.`));
+      `The credential secret of this pull through cache rule cannot be read by Amazon ECR: ${problems.join('; and ')}. Create the secret as '${PULL_THROUGH_SECRET_PREFIX}<name>' in the rule's account and region.`));
   }
 }

@@ -1,5 +1,4 @@
 import { AppInventory } from './app-inventory';
-import { displayPath } from './encryption-identity';
 import { statementsOf } from './policy-statements';
 import { error, Finding } from './rule';
 import { isPublicAccessAllowed } from '../private/brands';
@@ -22,7 +21,7 @@ export function registryPolicyPublic(inventory: AppInventory): Finding[] {
       const open = statementsOf(policy).filter(grantsToEveryone);
       if (open.length > 0) {
         findings.push(error(CHECK_IDS.REGISTRY_POLICY_PUBLIC, policy.resource,
-          `The registry policy ${displayPath(policy.resource)} allows everyone (Principal "*") without a condition that limits it to your organization or accounts (statement ${JSON.stringify(open[0].Sid ?? open[0].Action)}): anyone could use the repositories of ${group.key.label}. Add a condition such as { StringEquals: { 'aws:PrincipalOrgID': 'o-xxxxxxxxxx' } } (or one of ${LIMITING_CONDITION_KEYS.join(', ')}), or name the accounts. For a registry that is meant to be public, use a RegistryPolicy with allowPublicAccess: true.`));
+          `This registry policy allows everyone (Principal "*") without a condition that limits it to your organization or accounts (statement ${JSON.stringify(open[0].Sid ?? open[0].Action)}): anyone could use the repositories of ${group.key.label}. Add a condition such as { StringEquals: { 'aws:PrincipalOrgID': 'o-xxxxxxxxxx' } } (or one of ${LIMITING_CONDITION_KEYS.join(', ')}), or name the accounts. For a registry that is meant to be public, use a RegistryPolicy with allowPublicAccess: true.`));
       }
     }
   }

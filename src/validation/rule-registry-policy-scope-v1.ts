@@ -23,7 +23,7 @@ export function registryPolicyScopeV1(inventory: AppInventory): Finding[] {
       const outside = [...new Set(statementsOf(policy).flatMap(actionsOf))].filter((action) => !V1_ACTIONS.has(action.toLowerCase()));
       if (outside.length > 0) {
         findings.push(error(CHECK_IDS.REGISTRY_POLICY_ACTION_OUTSIDE_V1, policy.resource,
-          `The registry policy ${displayPath(policy.resource)} has the action ${JSON.stringify(outside[0])}${outside.length > 1 ? ` (and ${outside.length - 1} more)` : ''}, but the registry policy scope of ${group.key.label} is V1 (${displayPath(v1.construct)}), which accepts only ${REGISTRY_POLICY_V1_ACTIONS.join(', ')}. Use registry policy scope V2 (registryPolicyScope: RegistryPolicyScope.V2), or remove the action.`,
+          `This registry policy has the action ${JSON.stringify(outside[0])}${outside.length > 1 ? ` (and ${outside.length - 1} more)` : ''}, but the registry policy scope of ${group.key.label} is V1 (${displayPath(v1.construct)}), which accepts only ${REGISTRY_POLICY_V1_ACTIONS.join(', ')}. Use registry policy scope V2 (registryPolicyScope: RegistryPolicyScope.V2), or remove the action.`,
           [v1.construct]));
       }
     }

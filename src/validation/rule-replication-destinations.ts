@@ -135,7 +135,7 @@ function checkDestination(
     level: 'error',
     id: CHECK_IDS.REPLICATION_LEAVES_ISLAND,
     subject: replication.resource,
-    message: `The replication configuration ${displayPath(replication.resource)} replicates into ${destination.key.label}, whose repositories use ${registryText}, but ${problems.join('; and ')}. `
+    message: `This replication configuration replicates into ${destination.key.label}, whose repositories use ${registryText}, but ${problems.join('; and ')}. `
       + `Replicated repositories would not share layers with the others there. Fix: give ${destination.key.label} a REPLICATION creation template (prefix ROOT) with ${reference.label}, or change the encryption of the template(s) named. ${CREATE_ONLY}`,
     involved,
   });

@@ -43,7 +43,7 @@ export function resourceLimits(inventory: AppInventory): Finding[] {
       const length = policyTextLength(policy);
       if (length !== undefined && length > ECR_LIMITS.registryPolicyTextMax) {
         findings.push(error(CHECK_IDS.REGISTRY_POLICY_TOO_LONG, subject(policy.resource),
-          `The registry policy ${displayPath(policy.resource)} has ${length} characters, but Amazon ECR accepts at most ${ECR_LIMITS.registryPolicyTextMax}. Merge statements (one statement can list several principals, actions and repository ARNs), or use wildcards in repository ARNs.`));
+          `This registry policy has ${length} characters, but Amazon ECR accepts at most ${ECR_LIMITS.registryPolicyTextMax}. Merge statements (one statement can list several principals, actions and repository ARNs), or use wildcards in repository ARNs.`));
       }
     }
   }

@@ -147,7 +147,7 @@ describe('PullThroughCacheRule', () => {
       registry.addRepository('Mirror', { repositoryName: 'ecr-public/nginx' });
 
       expect(() => (stack.node.root as App).synth())
-        .toThrow(/The pull through cache prefix "ecr-public" \(Stack\/Registry\/PullThroughCacheecr-public\) collides with the repository "ecr-public\/nginx" \(Stack\/Registry\/Mirror\)/);
+        .toThrow(/\[cdk-ecr-shared-layers:pullThroughCachePrefixCollision\] Stack\/Registry\/Mirror: The repository "ecr-public\/nginx" is in the namespace of the pull through cache rule Stack\/Registry\/PullThroughCacheecr-public \(prefix "ecr-public"\)/);
     });
 
     test('a repository whose name only starts with the same letters does not collide', () => {

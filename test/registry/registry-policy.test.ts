@@ -108,7 +108,7 @@ describe('RegistryPolicy', () => {
       registry.addToRegistryPolicy(statement({ actions: ['ecr:DescribeImages'] }));
 
       expect(() => (stack.node.root as App).synth())
-        .toThrow(/\[cdk-ecr-shared-layers:registryPolicyActionOutsideV1\] The registry policy Stack\/Registry\/Policy has the action "ecr:DescribeImages", but the registry policy scope of account 222222222222 in eu-west-1 is V1 \(Stack\/Registry\/RegistryPolicyScope\), which accepts only ecr:ReplicateImage, ecr:BatchImportUpstreamImage, ecr:CreateRepository/);
+        .toThrow(/\[cdk-ecr-shared-layers:registryPolicyActionOutsideV1\] Stack\/Registry\/Policy: This registry policy has the action "ecr:DescribeImages", but the registry policy scope of account 222222222222 in eu-west-1 is V1 \(Stack\/Registry\/RegistryPolicyScope\), which accepts only ecr:ReplicateImage, ecr:BatchImportUpstreamImage, ecr:CreateRepository/);
     });
 
     test('a standalone policy is checked against a V1 scope set anywhere in its registry', () => {
@@ -118,7 +118,7 @@ describe('RegistryPolicy', () => {
       new EcrAccountSetting(settings, 'Scope', { name: AccountSettingName.REGISTRY_POLICY_SCOPE, value: RegistryPolicyScope.V1 });
       new RegistryPolicy(stack, 'Policy', { statements: [statement({ actions: ['ecr:BatchGetImage'] })] });
 
-      expect(() => app.synth()).toThrow(/\[Policies\] \[cdk-ecr-shared-layers:registryPolicyActionOutsideV1\] The registry policy Policies\/Policy has the action "ecr:BatchGetImage"/);
+      expect(() => app.synth()).toThrow(/\[Policies\] \[cdk-ecr-shared-layers:registryPolicyActionOutsideV1\] Policies\/Policy: This registry policy has the action "ecr:BatchGetImage"/);
     });
 
     test('a message never shows token text: a value known only at deploy time is named as such', () => {
@@ -182,7 +182,7 @@ describe('RegistryPolicy', () => {
         });
 
         expect(() => (stack.node.root as App).synth())
-          .toThrow(/\[Stack\] \[cdk-ecr-shared-layers:registryPolicyPublic\] The registry policy Stack\/Raw allows everyone \(Principal "\*"\) without a condition that limits it to your organization or accounts \(statement "Everyone"\)/);
+          .toThrow(/\[Stack\] \[cdk-ecr-shared-layers:registryPolicyPublic\] Stack\/Raw: This registry policy allows everyone \(Principal "\*"\) without a condition that limits it to your organization or accounts \(statement "Everyone"\)/);
       });
     });
 

@@ -242,7 +242,7 @@ describe('SharedLayerRegistry', () => {
       const imported = registry.importRepository('Legacy', 'legacy/app');
 
       expect(imported.repositoryName).toBe('legacy/app');
-      Annotations.fromStack(stack).hasWarning('/Platform/Registry/Legacy', Match.stringLikeRegexp('is not checked for encryption: it shares layers with this registry only if it uses AES256'));
+      Annotations.fromStack(stack).hasWarning('/Platform/Registry/Legacy', Match.stringLikeRegexp('is not checked for encryption: it shares layers with account 111111111111 in us-east-1 only if it uses the registry\'s encryption AES256 \\(Platform/Registry\\)'));
     });
   });
 
@@ -401,8 +401,14 @@ describe('SharedLayerRegistry', () => {
     ])('fails when a repository name has %s', (_case, name) => {
       const { registry } = registryStack();
       expect(() => registry.addRepository('Repo', { repositoryName: name })).toThrow(
-        `Platform/Registry/Repo: Invalid repository name ${JSON.stringify(name)}: expected 2-256 characters of lower-case letters, digits and single separators (. _ -), with optional namespaces separated by '/'`,
+        `Platform/Registry/Repo: Invalid repository name ${JSON.stringify(name)}: expected 2-256 characters of lower-case letters and digits, separated by '.', '_', '__' or runs of '-', with optional namespaces separated by '/'`,
       );
+    });
+
+    test.each(['my__app', 'my--app', 'team/my---app', 'a.b_c__d-e'])('accepts %s (separators __ and runs of - of ECR\'s OCI pattern)', (name) => {
+      const { app, registry } = registryStack();
+      registry.addRepository('Repo', { repositoryName: name });
+      expect(() => app.synth()).not.toThrow();
     });
 
     test('fails when two repositories of one registry share a name, across stacks', () => {

@@ -352,7 +352,7 @@ const SHAPES: Shape[] = [
       new ecr.Repository(eu, 'Api', { encryptionKey: new kms.Key(eu, 'Key') });
     },
     errors: [
-      'The replication configuration Source/Replication replicates into account 111111111111 in eu-west-1, whose repositories use the encryption of most repositories there, KMS (key Eu/Key)',
+      'Source/Replication: This replication configuration replicates into account 111111111111 in eu-west-1, whose repositories use the encryption of most repositories there, KMS (key Eu/Key)',
       'no REPLICATION creation template with prefix ROOT exists there, so ECR creates them with AES256',
       'give account 111111111111 in eu-west-1 a REPLICATION creation template (prefix ROOT) with KMS (key Eu/Key)',
     ],
