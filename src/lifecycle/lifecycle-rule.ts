@@ -1,5 +1,5 @@
 import { Token } from 'aws-cdk-lib';
-import { error } from '../private/errors';
+import { error, show } from '../private/errors';
 
 // The JSON a rule renders to, verified against the ECR documentation (2026):
 //   https://docs.aws.amazon.com/AmazonECR/latest/userguide/lifecycle_policy_parameters.html
@@ -370,7 +370,7 @@ function positiveInteger(factory: string, name: string, value: number, expected:
     return value;
   }
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    invalid(factory, 'invalidLifecycleNumber', `${name} must be a whole number of at least 1, got ${JSON.stringify(value)}. Expected ${expected}.`);
+    invalid(factory, 'invalidLifecycleNumber', `${name} must be a whole number of at least 1, got ${show(value)}. Expected ${expected}.`);
   }
   return value;
 }

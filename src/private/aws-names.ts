@@ -9,10 +9,11 @@ import { RegionInfo } from 'aws-cdk-lib/region-info';
 export const ACCOUNT_ID = /^[0-9]{12}$/;
 
 /**
- * A region name, for example `eu-west-1`, `us-gov-west-1`, `cn-north-1` or `eusc-de-east-1`
- * (the partition prefix has 2-4 letters).
+ * A region name, for example `eu-west-1`, `us-gov-west-1`, `cn-north-1`, `eusc-de-east-1` or
+ * `us-isob-east-1`: an area of 2-4 letters, an optional sub-area, a compass direction, a number (the
+ * shape of every region name AWS has published; a typo such as `eu-wset-1` is not a region).
  */
-export const REGION = /^[a-z]{2,4}(?:-[a-z]+)+-[0-9]{1,2}$/;
+export const REGION = /^[a-z]{2,4}(?:-[a-z]{2,4})?-(?:central|north|south|east|west|northeast|northwest|southeast|southwest)-[0-9]{1,2}$/;
 
 /**
  * One or more `/`-separated repository name components of ECR (no length limit): the OCI pattern of

@@ -34,16 +34,31 @@ function isEveryone(principal: unknown): boolean {
   return aws === '*' || (Array.isArray(aws) && aws.includes('*'));
 }
 
+/**
+ * Whether a condition limits a statement: an operator that does not negate (`...Not...`), that does
+ * not pass when the key is absent (`...IfExists`, `Null`, and `ForAllValues:...`, which is true for a
+ * missing key: IAM user guide, reference_policies_condition-single-vs-multi-valued-context-keys.html),
+ * on a limiting key, whose values do not all match everything (`StringLike { "aws:PrincipalAccount": "*" }`
+ * limits nothing). Operator and key names are case-insensitive, as in IAM.
+ */
 function hasLimitingCondition(condition: unknown): boolean {
   if (condition === null || typeof condition !== 'object') {
     return false;
   }
   for (const [operator, keys] of Object.entries(condition as Record<string, unknown>)) {
-    if (/Not|IfExists$|^Null$/.test(operator) || keys === null || typeof keys !== 'object') {
+    if (/not|ifexists$|^null$|^forallvalues:/i.test(operator) || keys === null || typeof keys !== 'object') {
       continue;
     }
-    if (Object.keys(keys as Record<string, unknown>).some((key) => LIMITING.has(key.toLowerCase()))) {
-      return true;
+    const like = /like$/i.test(operator);
+    for (const [key, values] of Object.entries(keys as Record<string, unknown>)) {
+      if (!LIMITING.has(key.toLowerCase())) {
+        continue;
+      }
+      const list = Array.isArray(values) ? values : [values];
+      const matchesEverything = list.length === 0 || list.some((v) => typeof v === 'string' && like && /^[*]+$/.test(v.replace(/\?/g, '*')) && v.includes('*'));
+      if (!matchesEverything) {
+        return true;
+      }
     }
   }
   return false;

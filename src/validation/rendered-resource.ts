@@ -206,11 +206,19 @@ export class RenderedResource {
       };
       // The rendered properties (CloudFormation names), then the overrides, resolved separately as
       // aws-cdk-lib does. A property whose rendering throws (a wrong type) is left to synthesis to report.
+      // aws-cdk-lib renders the resolved properties; rendering them before resolution gives the same
+      // result (the renderers pass tokens through) without resolving properties no rule reads, so that
+      // is tried first, and resolution first only when a renderer refuses an unresolved value.
       let rendered: Record<string, unknown>;
       try {
         rendered = { ...(resource.renderProperties(resource.cfnProperties ?? {}) ?? {}) };
       } catch {
-        rendered = {};
+        try {
+          const resolved = this.context.resolve(this.resource, resource.cfnProperties ?? {}) as Record<string, unknown>;
+          rendered = { ...(resource.renderProperties(resolved ?? {}) ?? {}) };
+        } catch {
+          rendered = {};
+        }
       }
       const overrides = propertyOverrides(this.resource);
       if (overrides !== undefined) {
