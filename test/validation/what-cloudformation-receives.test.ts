@@ -5,7 +5,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import {
-  EcrAccountSetting, LifecycleRule, PullThroughUpstream, RegistryEncryption, RegistryPolicy, RegistryPolicyScope, SharedLayerRegistry, SharedRepository,
+  EcrAccountSetting, LifecycleRule, PullThroughUpstream, RegistryEncryption, RegistryPolicy, RegistryPolicyScope,
+  SharedLayerRegistry, SharedRepository,
 } from '../../src';
 import { RegistryBaselineStackSet } from '../../src/stacksets';
 import { takeInventory } from '../../src/validation/app-inventory';
@@ -264,8 +265,10 @@ const SHAPES: Shape[] = [
       const policy = new RegistryPolicy(stack, 'Policy');
       for (let i = 0; i < 60; i++) {
         policy.addStatements(new iam.PolicyStatement({
-          sid: `Replication${i}`, principals: [new iam.AccountPrincipal(String(100000000000 + i))],
-          actions: ['ecr:CreateRepository', 'ecr:ReplicateImage'], resources: [`arn:aws:ecr:us-east-1:111111111111:repository/team${i}/*`],
+          sid: `Replication${i}`,
+          principals: [new iam.AccountPrincipal(String(100000000000 + i))],
+          actions: ['ecr:CreateRepository', 'ecr:ReplicateImage'],
+          resources: [`arn:aws:ecr:us-east-1:111111111111:repository/team${i}/*`],
         }));
       }
     },
@@ -354,7 +357,9 @@ const SHAPES: Shape[] = [
     build: (app) => {
       const { stack } = platform(app);
       new ecr.CfnPullThroughCacheRule(stack, 'Hub', {
-        ecrRepositoryPrefix: 'docker-hub', upstreamRegistry: 'docker-hub', upstreamRegistryUrl: 'registry-1.docker.io',
+        ecrRepositoryPrefix: 'docker-hub',
+        upstreamRegistry: 'docker-hub',
+        upstreamRegistryUrl: 'registry-1.docker.io',
         credentialArn: 'arn:aws:secretsmanager:us-east-1:111111111111:secret:dockerhub-AbCdEf',
       });
     },
@@ -365,7 +370,9 @@ const SHAPES: Shape[] = [
     build: (app) => {
       const { stack } = platform(app);
       new ecr.CfnPullThroughCacheRule(stack, 'Hub', {
-        ecrRepositoryPrefix: 'docker-hub', upstreamRegistry: 'docker-hub', upstreamRegistryUrl: 'registry-1.docker.io',
+        ecrRepositoryPrefix: 'docker-hub',
+        upstreamRegistry: 'docker-hub',
+        upstreamRegistryUrl: 'registry-1.docker.io',
         credentialArn: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:ecr-pullthroughcache/hub-AbCdEf',
       });
     },
@@ -387,7 +394,8 @@ const SHAPES: Shape[] = [
     build: (app) => {
       const { stack, registry } = platform(app);
       registry.addPullThroughCacheRule({
-        upstream: PullThroughUpstream.DOCKER_HUB, prefix: 'docker-hub',
+        upstream: PullThroughUpstream.DOCKER_HUB,
+        prefix: 'docker-hub',
         credential: new secretsmanager.Secret(stack, 'Secret', { secretName: 'ecr-pullthroughcache/docker-hub' }),
       });
     },
