@@ -78,27 +78,36 @@ function stateOf(root: IConstruct): ChecksState {
 
 /**
  * Checks at synthesis, across the whole app, every setup that would break cross-repository layer
- * sharing (blob mounting) in Amazon ECR:
+ * sharing (blob mounting) in Amazon ECR, or that ECR would reject at deploy time. Every check reads
+ * the resources as CloudFormation receives them, by their CloudFormation type, whatever wrote them
+ * (a construct of this library, an aws-cdk-lib L2, an L1, a generic `CfnResource`), with every
+ * override applied and `Lazy` values resolved:
  *
  * - in a registry (account + region) with blob mounting on (a `SharedLayerRegistry`, or an
  *   `EcrAccountSetting` `BLOB_MOUNTING` = `ENABLED`), every repository and creation template must have
- *   the identical encryption type and key, however it was written (`SharedRepository`,
- *   `ecr.Repository`, raw `CfnRepository`, `CfnRepositoryCreationTemplate`). A provable difference
- *   is an error; a key that cannot be compared (an alias, a parameter, an import) is a warning;
+ *   the identical encryption type and key (keys compared by account, region and key id, as ECR does).
+ *   A provable difference is an error; a key that cannot be compared (an alias, a parameter, an
+ *   import) is a warning;
  * - at most one replication configuration, scanning configuration, registry policy and owner of each
- *   account setting per registry (errors);
- * - replication into a registry of the app whose REPLICATION creation template (or its absence:
- *   AES256) differs from that registry's encryption (error); replication to a registry the app does
+ *   account setting per registry, and unique repository names, creation template prefixes and pull
+ *   through cache prefixes in a registry, whichever stacks declare them (errors);
+ * - ECR's limits and patterns (API model) on every resource: names, prefixes, tag mutability
+ *   exclusion filters, template descriptions, tags and keys, registry policy length, pull through
+ *   cache credentials (errors);
+ * - replication into a registry of the app whose REPLICATION creation templates (or their absence:
+ *   AES256) do not give every replicated repository that registry's encryption: a replication filter
+ *   is a plain prefix, a template prefix a namespace (error); replication to a registry the app does
  *   not define (warning);
- * - pull through cache rules of such a registry (warning: their images cannot be mounted);
+ * - pull through cache rules of such a registry (warning: their images cannot be mounted), and
+ *   without a PULL_THROUGH_CACHE creation template (warning);
  * - a registry policy that grants to everyone without a limiting condition (error), or that has
  *   actions outside registry policy scope V1 where the app sets scope V1 (error);
  * - container image assets pushed to the CDK bootstrap's repository (AES256) in a registry with
- *   another encryption (warning: their layers are not shared);
+ *   another encryption, and imported repositories (warnings);
  * - stacks without a concrete account and region are checked within themselves only (warning).
  *
- * Errors make `app.synth()` throw and are shown as `[cdk-ecr-shared-layers:<id>] ...` by the stack
- * that holds a construct they are about; warnings carry ids (see the static members) that can be
+ * Errors make `app.synth()` throw and are shown as `[cdk-ecr-shared-layers:<id>] <path>: ...`, naming
+ * the construct at fault, by its stack; warnings carry ids (see the static members) that can be
  * acknowledged with `Annotations.of(scope).acknowledgeWarning(id)`.
  *
  * A `SharedLayerRegistry` turns the checks on by itself. Apps without one add the aspect:
