@@ -88,7 +88,7 @@ export class RegistryPolicy extends Construct {
     LayerSharingChecks.ensure(this);
     this.node.addValidation({
       validate: () => this.document.isEmpty
-        ? [errorText('registryPolicyWithoutStatements', `The registry policy ${this.node.path} has no statements: add one with addStatements() (or addToRegistryPolicy() on the registry), or remove it.`)]
+        ? [errorText('registryPolicyWithoutStatements', `${this.node.path}: This registry policy has no statements: add one with addStatements() (or addToRegistryPolicy() on the registry), or remove it.`)]
         : [],
     });
     this.addStatements(...(props.statements ?? []));

@@ -35,7 +35,7 @@ export class RegistryReplication extends Construct {
     });
     this.node.addValidation({
       validate: () => this.rules.length === 0
-        ? [errorText('replicationWithoutRules', `The replication configuration ${this.node.path} has no rules: add one with addRule() (or addReplication() on the registry), or remove it.`)]
+        ? [errorText('replicationWithoutRules', `${this.node.path}: This replication configuration has no rules: add one with addRule() (or addReplication() on the registry), or remove it.`)]
         : [],
     });
     // One per registry: a second one for the same account and region fails synthesis.

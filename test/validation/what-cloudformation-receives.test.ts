@@ -5,7 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import {
-  EcrAccountSetting, LifecycleRule, PullThroughUpstream, RegistryEncryption, RegistryPolicy, RegistryPolicyScope,
+  EcrAccountSetting, LifecycleRule, PullThroughUpstream, RegistryEncryption, RegistryPolicy, RegistryPolicyScope, RegistryReplication,
   SharedLayerRegistry, SharedRepository,
 } from '../../src';
 import { RegistryBaselineStackSet } from '../../src/stacksets';
@@ -506,6 +506,21 @@ describe('inputs outside the checks', () => {
     const stack = new Stack(new App(), 'Organization', { env: A });
     expect(() => new RegistryBaselineStackSet(stack, 'Baseline', { organizationalUnitIds: ['ou-ab12-cdef3456'], regions: [region] }))
       .toThrow(`[cdk-ecr-shared-layers:stackSetInvalidListEntry] Organization/Baseline: Invalid entry "${region}" in regions`);
+  });
+
+  test('errors of a construct\'s own state follow the README\'s format too: [id] <path>: <message>', () => {
+    const app = new App();
+    const { registry } = platform(app);
+    new RegistryReplication(registry, 'Replication', { registry });
+    new RegistryPolicy(new Stack(app, 'Policies', { env: A }), 'Policy');
+    let message = '';
+    try {
+      app.synth();
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toContain('[Platform/Registry/Replication] [cdk-ecr-shared-layers:replicationWithoutRules] Platform/Registry/Replication: This replication configuration has no rules');
+    expect(message).toContain('[Policies/Policy] [cdk-ecr-shared-layers:registryPolicyWithoutStatements] Policies/Policy: This registry policy has no statements');
   });
 
   test('EcrAccountSetting and a registry in one account and region still count as two owners of BLOB_MOUNTING', () => {
