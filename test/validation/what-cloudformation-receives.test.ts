@@ -10,7 +10,8 @@ import {
 } from '../../src';
 import { RegistryBaselineStackSet } from '../../src/stacksets';
 import { takeInventory } from '../../src/validation/app-inventory';
-import { LayerSharingChecks, runRules } from '../../src/validation/layer-sharing-checks';
+import { runRules } from '../../src/validation/engine';
+import { LayerSharingChecks } from '../../src/validation/layer-sharing-checks';
 import { uniqueNames } from '../../src/validation/rule-unique-names';
 
 // The cases of issue 17, as app shapes: every check reads what CloudFormation receives (overrides,
