@@ -43,8 +43,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   devDeps: [
     '@aws-sdk/client-ecr@3.1169.0',
-    // The account-setting handler's Delete reads its stack (the Lambda runtime provides the client).
     '@aws-sdk/client-cloudformation@3.1169.0',
+    // The account-setting handler records the setting's owners in SSM Parameter Store (the Lambda
+    // runtime provides the client); the audit reads them.
+    '@aws-sdk/client-ssm@3.1169.0',
     // The audit CLI's clients: bundled into lib/audit/ by bundle:audit, never runtime dependencies.
     '@aws-sdk/client-sts@3.1169.0',
     '@aws-sdk/client-organizations@3.1169.0',

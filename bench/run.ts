@@ -15,8 +15,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, wri
 import * as os from 'os';
 import { join, relative } from 'path';
 import { performance } from 'perf_hooks';
-import { CloudFormationClient, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
 import { ECRClient, GetAccountSettingCommand, PutAccountSettingCommand } from '@aws-sdk/client-ecr';
+import { GetParametersByPathCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { buildSync } from 'esbuild';
 import type { AppReport } from './apps/harness';
@@ -437,6 +437,8 @@ interface ScenarioResult {
   readonly medianMs: number;
 }
 
+const BENCH_STACK_ID = 'arn:aws:cloudformation:us-east-1:111111111111:stack/Bench/00000000-0000-0000-0000-000000000000';
+
 async function handlerDeployWork(): Promise<ScenarioResult[]> {
   log('handler: deploy work per event (bundled inline code, mocked ECR, local ResponseURL)');
   // The same stand-in for CloudFormation's response URL and the same loader as the handler tests.
@@ -444,9 +446,11 @@ async function handlerDeployWork(): Promise<ScenarioResult[]> {
   await cfn.start();
   const received = cfn.received;
   const ecrMock = mockClient(ECRClient);
-  // A resetting Delete first lists the stack's resources (no other resource asks for the setting here).
-  const cloudFormationMock = mockClient(CloudFormationClient);
+  // Every event records or removes its owner record; a resetting Delete lists the owners (none other here).
+  const ssmMock = mockClient(SSMClient);
   const handler = loadInlineHandler(ACCOUNT_SETTING_HANDLER_CODE, require);
+  // The function acts only on events of its own stack.
+  process.env.OWNING_STACK_ID = BENCH_STACK_ID;
   const context: LambdaContext = { getRemainingTimeInMillis: () => 60_000 };
   const quiet = { log: console.log, error: console.error };
   const results: ScenarioResult[] = [];
@@ -465,11 +469,11 @@ async function handlerDeployWork(): Promise<ScenarioResult[]> {
       const event: CloudFormationEvent = {
         RequestType: scenario.event,
         ResponseURL: cfn.responseUrl(),
-        StackId: 'arn:aws:cloudformation:us-east-1:111111111111:stack/Bench/00000000-0000-0000-0000-000000000000',
+        StackId: BENCH_STACK_ID,
         RequestId: 'bench-request',
         LogicalResourceId: 'BlobMounting',
         ResourceType: 'Custom::EcrAccountSetting',
-        PhysicalResourceId: scenario.event === 'Create' ? undefined : 'EcrAccountSetting:BLOB_MOUNTING',
+        PhysicalResourceId: scenario.event === 'Create' ? undefined : 'EcrAccountSetting:BLOB_MOUNTING:found=DISABLED',
         ResourceProperties: props,
         OldResourceProperties: scenario.event === 'Update' ? { ...props, SettingValue: scenario.current } : undefined,
       };
@@ -477,8 +481,8 @@ async function handlerDeployWork(): Promise<ScenarioResult[]> {
       let counted: Omit<ScenarioResult, 'scenario' | 'medianMs'> | undefined;
       for (let i = 0; i < Math.max(RUNS, 5); i++) {
         ecrMock.reset();
-        cloudFormationMock.reset();
-        cloudFormationMock.on(ListStackResourcesCommand).resolves({ StackResourceSummaries: [] });
+        ssmMock.reset();
+        ssmMock.on(GetParametersByPathCommand).resolves({ Parameters: [] });
         ecrMock.on(GetAccountSettingCommand).resolves({ name: 'BLOB_MOUNTING', value: scenario.current });
         ecrMock.on(PutAccountSettingCommand).callsFake((input: { name: string; value: string }) => ({ name: input.name, value: input.value }));
         cfn.reset();
@@ -490,7 +494,7 @@ async function handlerDeployWork(): Promise<ScenarioResult[]> {
         counted ??= {
           reads,
           writes,
-          otherCalls: ecrMock.calls().length - reads - writes + cloudFormationMock.calls().length,
+          otherCalls: ecrMock.calls().length - reads - writes + ssmMock.calls().length,
           responses: received.length,
           status: received.map((r) => r.body.Status).join(', ') || 'none',
         };
@@ -501,7 +505,7 @@ async function handlerDeployWork(): Promise<ScenarioResult[]> {
     console.log = quiet.log;
     console.error = quiet.error;
     ecrMock.restore();
-    cloudFormationMock.restore();
+    ssmMock.restore();
     await cfn.stop();
   }
   return results;

@@ -172,7 +172,7 @@ export class EcrAccountSetting extends Construct {
     const resetValue = this.resetValueFor(props.name, removalPolicy, known);
 
     const provider = AccountSettingProvider.of(this);
-    provider.allowSetting(props.name);
+    const settingPolicy = provider.allowSetting(props.name);
 
     const properties: AccountSettingProperties = {
       SettingName: props.name,
@@ -188,7 +188,7 @@ export class EcrAccountSetting extends Construct {
       properties: { ...properties },
     });
     // The handler needs its rights until the very end, Delete included.
-    this.resource.node.addDependency(provider.policy);
+    this.resource.node.addDependency(provider.policy, settingPolicy);
     this.previousValue = this.resource.getAttString('PreviousValue');
 
     this.registerForDuplicateCheck();

@@ -1,9 +1,9 @@
-import { Aws, Duration, Lazy, Stack, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, Fn, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
-import { RESETTABLE_SETTINGS } from './contract';
+import { ownersPath, STACK_ID_VARIABLE } from './contract';
 import { ACCOUNT_SETTING_HANDLER_CODE } from './handler-code.generated';
 
 /**
@@ -31,7 +31,8 @@ export class AccountSettingProvider extends Construct {
   public readonly policy: iam.Policy;
   public readonly handler: lambda.Function;
 
-  private readonly settingNames = new Set<string>();
+  private readonly role: iam.Role;
+  private readonly settingPolicies = new Map<string, iam.Policy>();
 
   private constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -45,31 +46,10 @@ export class AccountSettingProvider extends Construct {
       description: 'Applies Amazon ECR account settings for cdk-ecr-shared-layers (Custom::EcrAccountSetting)',
     });
 
+    // The rights every event needs (its logs); each setting's rights are a policy of their own (allowSetting).
     this.policy = new iam.Policy(this, 'Policy', {
       roles: [role],
       statements: [
-        new iam.PolicyStatement({
-          sid: 'EcrAccountSettings',
-          actions: ['ecr:GetAccountSetting', 'ecr:PutAccountSetting'],
-          // These actions have no resource type: the condition key scopes them to the settings in use,
-          // plus every setting a Delete can reset. A Delete of a setting removed from the template runs in
-          // CloudFormation's cleanup phase, after this policy was updated: it must still have the right.
-          resources: ['*'],
-          conditions: {
-            StringEquals: {
-              'ecr:AccountSetting': Lazy.list({
-                produce: () => [...new Set([...this.settingNames, ...Object.keys(RESETTABLE_SETTINGS)])].sort(),
-              }),
-            },
-          },
-        }),
-        new iam.PolicyStatement({
-          // A Delete that resets a setting first checks that no other resource of the stack (a moved or
-          // renamed construct) still asks for it.
-          sid: 'ReadOwnStackResources',
-          actions: ['cloudformation:ListStackResources'],
-          resources: [Aws.STACK_ID],
-        }),
         new iam.PolicyStatement({
           sid: 'Logs',
           actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
@@ -77,10 +57,7 @@ export class AccountSettingProvider extends Construct {
         }),
       ],
     });
-    Validations.of(this.policy).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'ecr:GetAccountSetting and ecr:PutAccountSetting have no resource type; the statement is scoped by the ecr:AccountSetting condition key to the settings this stack manages.',
-    });
+    this.role = role;
 
     this.handler = new lambda.Function(this, 'Handler', {
       description: 'Applies Amazon ECR account settings (cdk-ecr-shared-layers)',
@@ -92,13 +69,81 @@ export class AccountSettingProvider extends Construct {
       timeout: Duration.minutes(1),
       role,
       logGroup,
+      // The function acts only on events of its own stack, and records owners under it.
+      environment: { [STACK_ID_VARIABLE]: Aws.STACK_ID },
     });
     this.handler.node.addDependency(this.policy);
     this.serviceToken = this.handler.functionArn;
   }
 
-  /** Allows the function to read and write the named setting. */
-  public allowSetting(name: string): void {
-    this.settingNames.add(name);
+  /**
+   * Allows the function to read and write the named setting and its owner records: a policy per
+   * setting, which the setting's resources depend on. When the last resource of a setting leaves the
+   * template, CloudFormation deletes it (its Delete may reset the setting) before its policy, both in
+   * the cleanup phase; a stack that declares no resource of a setting has no right to it.
+   */
+  public allowSetting(name: string): iam.Policy {
+    // A name given as a token gets a policy of its own (its value is known only at deploy time).
+    const key = Token.isUnresolved(name) ? `Unresolved${this.settingPolicies.size}` : name;
+    const existing = this.settingPolicies.get(key);
+    if (existing) {
+      return existing;
+    }
+    const stack = Stack.of(this);
+    const parameter = (path: string) => stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: path.replace(/^\//, '') });
+    // arn:<partition>:cloudformation:<region>:<account>:stack/<name>/<uuid>
+    const stackName = Fn.select(1, Fn.split('/', Aws.STACK_ID));
+    const stackUuid = Fn.select(2, Fn.split('/', Aws.STACK_ID));
+    const ownRecords = parameter(`${ownersPath(name)}/${stackName}/${stackUuid}/*`);
+    const policy = new iam.Policy(this, `Policy${key}`, {
+      roles: [this.role],
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'EcrAccountSetting',
+          actions: ['ecr:GetAccountSetting', 'ecr:PutAccountSetting'],
+          // These actions have no resource type: the condition key scopes them to this one setting.
+          resources: ['*'],
+          conditions: { StringEquals: { 'ecr:AccountSetting': name } },
+        }),
+        new iam.PolicyStatement({
+          // This stack's own owner records of the setting (one per resource, named by logical id).
+          sid: 'RecordOwners',
+          actions: ['ssm:PutParameter', 'ssm:DeleteParameter'],
+          resources: [ownRecords],
+        }),
+        new iam.PolicyStatement({
+          // Every owner of the setting, in any stack: a Delete resets nothing while one is recorded.
+          sid: 'ReadOwners',
+          actions: ['ssm:GetParametersByPath'],
+          resources: [parameter(ownersPath(name))],
+        }),
+      ],
+    });
+    Validations.of(policy).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'ecr:GetAccountSetting and ecr:PutAccountSetting have no resource type; the statement is scoped by the ecr:AccountSetting condition key to one setting.',
+    });
+    Validations.of(policy).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${flattenReference(stack.resolve(ownRecords))}]`,
+      reason: 'The owner records of this stack for this setting: one parameter per resource, named by its logical id; a resource removed from the template deletes its record in the cleanup phase.',
+    });
+    this.settingPolicies.set(key, policy);
+    return policy;
   }
+}
+
+/** A resolved CloudFormation value as cdk-nag names it in a finding (`<Ref>`, `<Res.Attr>`, JSON otherwise). */
+function flattenReference(value: unknown): string {
+  if (typeof value === 'string') {
+    return value.replace(/\$\{/g, '<').replace(/\}/g, '>');
+  }
+  const node = value as Record<string, unknown>;
+  if (node && typeof node === 'object' && Array.isArray(node['Fn::Join'])) {
+    const [delimiter, items] = node['Fn::Join'] as [string, unknown[]];
+    return items.map(flattenReference).join(delimiter);
+  }
+  if (node && typeof node === 'object' && typeof node.Ref === 'string') {
+    return `<${node.Ref}>`;
+  }
+  return JSON.stringify(value);
 }

@@ -1,6 +1,7 @@
 import { Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { ownersPath } from '../account-settings/contract';
 import { fail, show } from '../private/errors';
 
 /** The role name `npx cdk-ecr-shared-layers audit --accounts/--organization` assumes unless `--role-name` says otherwise. */
@@ -46,7 +47,8 @@ export interface RegistryAuditRoleProps extends RegistryAuditRoleOptions {}
  *
  * Least privilege: only the Describe/Get/List calls the audit makes. `ecr:BatchGetImage` reads
  * manifests; no layer can be downloaded (no `ecr:GetDownloadUrlForLayer`), nothing can be changed,
- * and `ecr:GetAccountSetting` is limited to `BLOB_MOUNTING` by the `ecr:AccountSetting` condition.
+ * and `ecr:GetAccountSetting` is limited to `BLOB_MOUNTING` by the `ecr:AccountSetting` condition;
+ * `ssm:GetParametersByPath` reads the recorded owners of `BLOB_MOUNTING` only.
  */
 export class RegistryAuditRole extends Construct {
   /** The role. */
@@ -66,6 +68,7 @@ export class RegistryAuditRole extends Construct {
         + 'Use the same name as the audit\'s --role-name.');
     }
     const stack = Stack.of(this);
+    const ownersArn = stack.formatArn({ service: 'ssm', region: '*', resource: 'parameter', resourceName: ownersPath('BLOB_MOUNTING').slice(1) });
     const policy = new iam.PolicyDocument({
       statements: [
         new iam.PolicyStatement({
@@ -85,6 +88,12 @@ export class RegistryAuditRole extends Construct {
           resources: ['*'],
           conditions: { StringEquals: { 'ecr:AccountSetting': 'BLOB_MOUNTING' } },
         }),
+        new iam.PolicyStatement({
+          // Who relies on BLOB_MOUNTING: the owner records of Custom::EcrAccountSetting (read only).
+          sid: 'ReadBlobMountingOwners',
+          actions: ['ssm:GetParametersByPath'],
+          resources: [ownersArn],
+        }),
       ],
     });
     const role = new iam.Role(this, 'Role', {
@@ -100,6 +109,10 @@ export class RegistryAuditRole extends Construct {
       {
         id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecr:*:${Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account}:repository/*]`,
         reason: 'The audit reads every repository of the account in every region it is asked for; the actions are Describe and BatchGetImage (manifests) only.',
+      },
+      {
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ssm:*:${Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account}:parameter${ownersPath('BLOB_MOUNTING')}]`,
+        reason: 'The recorded owners of BLOB_MOUNTING in every region the audit is asked for: ssm:GetParametersByPath on that one path, read only.',
       },
       {
         id: 'AwsSolutions-IAM5[Resource::*]',

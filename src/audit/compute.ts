@@ -3,7 +3,7 @@
  * Pure: no I/O, no clock, no randomness. Every blob (layer or config) counts once per digest,
  * with the size its manifest gives.
  */
-import { AuditError, Encryption, RegistryModel, RepositoryModel } from './model';
+import { AuditError, Encryption, Known, RegistryModel, RepositoryModel, SettingOwnerModel } from './model';
 
 /** ECR standard storage, USD per GB-month (first 150 TB, most regions). */
 export const DEFAULT_PRICE_PER_GB_MONTH = 0.10;
@@ -47,6 +47,8 @@ export interface RegistryReport {
   readonly account: string;
   readonly region: string;
   readonly blobMounting: 'ENABLED' | 'DISABLED' | 'UNKNOWN';
+  /** Who relies on `BLOB_MOUNTING`: its recorded owners (stack ids), before anyone removes it; absent when not read. */
+  readonly blobMountingOwners?: Known<readonly SettingOwnerModel[]>;
   /** Islands of repositories that can mount blobs from each other (same encryption type and key), largest first. */
   readonly islands: IslandReport[];
   /** Repositories outside the largest island, each with how to bring it in. */
@@ -215,6 +217,7 @@ export function computeRegistry(model: RegistryModel, options: ComputeOptions = 
     account: model.account,
     region: model.region,
     blobMounting,
+    blobMountingOwners: model.blobMountingOwners,
     islands,
     outliers,
     pullThroughCacheRepositories: cached.map((r) => r.name),

@@ -3,6 +3,7 @@
  * Published bundled (with its AWS SDK clients) as `cdk-ecr-shared-layers/lib/audit`.
  */
 import { ECRClient } from '@aws-sdk/client-ecr';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { OrganizationsClient, paginateListAccounts } from '@aws-sdk/client-organizations';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { fromIni } from '@aws-sdk/credential-providers';
@@ -11,6 +12,7 @@ import { AuditReport, computeReport, DEFAULT_PRICE_PER_GB_MONTH } from './comput
 import { mapLimit } from './limit';
 import { AuditError, RegistryModel } from './model';
 import { describeFault, readRegistry } from './read';
+import { readBlobMountingOwners } from './setting-owners';
 
 export * from './compute';
 export * from './model';
@@ -25,7 +27,7 @@ export interface AuditOptions {
   readonly regions?: readonly string[];
   /** A named profile for the credentials and the default region. @default the SDK's default credential chain */
   readonly profile?: string;
-  /** Endpoint for ECR, STS and Organizations (emulators, VPC endpoints). @default the service's own */
+  /** Endpoint for ECR, SSM, STS and Organizations (emulators, VPC endpoints). @default the service's own */
   readonly endpointUrl?: string;
   /** Accounts to read through `roleName` (fleet mode). @default the caller's account only */
   readonly accounts?: readonly string[];
@@ -167,10 +169,13 @@ export async function audit(options: AuditOptions = {}): Promise<AuditReport> {
         }
       }
       const client = new ECRClient({ ...common, region: target.region, credentials: target.credentials });
+      const ssm = new SSMClient({ ...common, region: target.region, credentials: target.credentials });
       try {
-        return await readRegistry({ client, region: target.region, account: target.account, repositoryConcurrency: options.repositoryConcurrency });
+        const model = await readRegistry({ client, region: target.region, account: target.account, repositoryConcurrency: options.repositoryConcurrency });
+        return { ...model, blobMountingOwners: await readBlobMountingOwners(ssm) };
       } finally {
         client.destroy();
+        ssm.destroy();
       }
     } finally {
       done++;

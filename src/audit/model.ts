@@ -51,6 +51,13 @@ export interface ReplicationDestination {
   readonly registryId: string;
 }
 
+/** A recorded owner of an account setting: `<stack id> <logical id>` of a Custom::EcrAccountSetting, or the record's name. */
+export interface SettingOwnerModel {
+  readonly owner: string;
+  /** The value it asks for. */
+  readonly value: string;
+}
+
 export interface RegistryModel {
   readonly account: string;
   readonly region: string;
@@ -62,6 +69,8 @@ export interface RegistryModel {
   readonly pullThroughCacheRules: Known<readonly PullThroughCacheRule[]>;
   readonly creationTemplates: Known<readonly CreationTemplate[]>;
   readonly replication: Known<readonly ReplicationDestination[]>;
+  /** The recorded owners of `BLOB_MOUNTING` (SSM Parameter Store); absent when not read. */
+  readonly blobMountingOwners?: Known<readonly SettingOwnerModel[]>;
   /** API calls made to read this registry (for the benchmark and `--verbose`-style diagnostics). */
   readonly apiCalls: number;
 }

@@ -41,6 +41,7 @@ function registryLines(registry: RegistryReport): string[] {
     ? `UNKNOWN (${registry.unknown.find((u) => u.part === 'blobMounting')?.reason ?? 'not read'})`
     : registry.blobMounting;
   lines.push(`  Blob mounting   ${mounting}`);
+  lines.push(...ownersLines(registry));
   lines.push(`  Repositories    ${registry.repositories} (${registry.images} images, ${registry.archivedImages} archived, ${registry.distinctBlobs} distinct blobs)`);
   if (registry.missingManifests > 0) {
     lines.push(`  Unread          ${registry.missingManifests} manifests could not be read: their blobs are not counted`);
@@ -152,4 +153,16 @@ export function renderMarkdown(report: AuditReport): string {
 /** The report for scripts: schemaVersion 1 (docs/audit.md). */
 export function renderJson(report: AuditReport): string {
   return JSON.stringify(report, null, 2) + '\n';
+}
+
+/** Who relies on BLOB_MOUNTING (its recorded owners), under the setting. */
+function ownersLines(registry: RegistryReport): string[] {
+  const owners = registry.blobMountingOwners;
+  if (!owners) {
+    return [];
+  }
+  if (owners.state === 'UNKNOWN') {
+    return [`  Owners          UNKNOWN (${owners.reason})`];
+  }
+  return [`  Owners          ${owners.value.length === 0 ? 'none recorded' : owners.value.map((o) => `${o.owner} (${o.value})`).join('; ')}`];
 }

@@ -62,7 +62,16 @@ describe('EcrAccountSetting', () => {
     Template.fromStack(stack).hasResourceProperties('Custom::EcrAccountSetting', { SettingName: name, SettingValue: value });
   });
 
-  test('one provider per stack, however many settings; its role may only touch the settings in use and the resettable ones', () => {
+  /** What the function's role may do, per IAM policy: `{ policy logical id: [Sid: actions on resources (condition)] }`. */
+  const rights = (stack: Stack): Record<string, string[]> => {
+    const policies = Template.fromStack(stack).findResources('AWS::IAM::Policy');
+    return Object.fromEntries(Object.entries(policies).map(([id, policy]) => [
+      id.replace(/[0-9A-F]{8}$/, ''),
+      policy.Properties.PolicyDocument.Statement.map((st: { Sid: string; Action: string | string[]; Resource: unknown; Condition?: unknown }) =>
+        `${st.Sid}: ${[st.Action].flat().join(',')} on ${JSON.stringify(stack.resolve(st.Resource))}${st.Condition ? ` if ${JSON.stringify(st.Condition)}` : ''}`),
+    ]));
+  };
+  test('one provider per stack, however many settings; one policy per setting, scoped to it', () => {
     // GIVEN / WHEN
     const stack = stackWith(['BLOB_MOUNTING', 'ENABLED'], ['REGISTRY_POLICY_SCOPE', 'V2']);
 
@@ -71,33 +80,31 @@ describe('EcrAccountSetting', () => {
     template.resourceCountIs('Custom::EcrAccountSetting', 2);
     template.resourceCountIs('AWS::Lambda::Function', 1);
     template.resourceCountIs('AWS::IAM::Role', 1);
-    template.resourceCountIs('AWS::IAM::Policy', 1);
     template.resourceCountIs('AWS::Logs::LogGroup', 1);
-    template.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: {
-        Statement: [
-          {
-            Sid: 'EcrAccountSettings',
-            Effect: 'Allow',
-            Action: ['ecr:GetAccountSetting', 'ecr:PutAccountSetting'],
-            Resource: '*',
-            Condition: { StringEquals: { 'ecr:AccountSetting': ['BLOB_MOUNTING', 'REGISTRY_POLICY_SCOPE'] } },
-          },
-          {
-            Sid: 'ReadOwnStackResources',
-            Effect: 'Allow',
-            Action: 'cloudformation:ListStackResources',
-            Resource: { Ref: 'AWS::StackId' },
-          },
-          {
-            Sid: 'Logs',
-            Effect: 'Allow',
-            Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-            Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EcrAccountSettingProviderLogGroup'), 'Arn'] },
-          },
-        ],
-      },
-    });
+    const byPolicy = rights(stack);
+    expect(Object.keys(byPolicy).sort()).toEqual([
+      'EcrAccountSettingProviderPolicy',
+      'EcrAccountSettingProviderPolicyBLOBMOUNTING',
+      'EcrAccountSettingProviderPolicyREGISTRYPOLICYSCOPE',
+    ]);
+    expect(byPolicy.EcrAccountSettingProviderPolicy).toEqual([expect.stringMatching(/^Logs: logs:CreateLogStream,logs:PutLogEvents on \{"Fn::GetAtt":\["EcrAccountSettingProviderLogGroup/)]);
+    for (const name of ['BLOB_MOUNTING', 'REGISTRY_POLICY_SCOPE']) {
+      const statements = byPolicy[`EcrAccountSettingProviderPolicy${name.replace(/_/g, '')}`];
+      expect(statements).toHaveLength(3);
+      expect(statements[0]).toBe(`EcrAccountSetting: ecr:GetAccountSetting,ecr:PutAccountSetting on "*" if {"StringEquals":{"ecr:AccountSetting":"${name}"}}`);
+      // Writes: only this stack's own records of this setting (stack name and id from AWS::StackId).
+      expect(statements[1]).toBe(`RecordOwners: ssm:PutParameter,ssm:DeleteParameter on ${JSON.stringify({
+        'Fn::Join': ['', [
+          'arn:', { Ref: 'AWS::Partition' }, `:ssm:us-east-1:111111111111:parameter/cdk-ecr-shared-layers/account-settings/${name}/`,
+          { 'Fn::Select': [1, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] }, '/',
+          { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] }, '/*',
+        ]],
+      })}`);
+      // Reads: every owner of this setting.
+      expect(statements[2]).toBe(`ReadOwners: ssm:GetParametersByPath on ${JSON.stringify({
+        'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:ssm:us-east-1:111111111111:parameter/cdk-ecr-shared-layers/account-settings/${name}`]],
+      })}`);
+    }
     template.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: {
         Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' } }],
@@ -107,42 +114,41 @@ describe('EcrAccountSetting', () => {
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
   });
 
-  describe('the rights a Delete needs survive the template that removed its resource', () => {
-    // CloudFormation updates the role policy to the NEW template before it deletes removed resources
-    // (cleanup phase): the policy of the next version must still allow the Delete of the removed one.
-    const policySettings = (stack: Stack): string[] => {
-      const policies = Template.fromStack(stack).findResources('AWS::IAM::Policy');
-      const statement = Object.values(policies)[0].Properties.PolicyDocument.Statement.find((s: { Sid: string }) => s.Sid === 'EcrAccountSettings');
-      return [statement.Condition.StringEquals['ecr:AccountSetting']].flat();
-    };
+  test('the function knows its own stack: OWNING_STACK_ID is AWS::StackId', () => {
+    Template.fromStack(stackWith(['BLOB_MOUNTING', 'ENABLED'])).hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: { OWNING_STACK_ID: { Ref: 'AWS::StackId' } } },
+    });
+  });
 
-    test('removing BLOB_MOUNTING (DESTROY) from a stack that keeps REGISTRY_POLICY_SCOPE keeps the right to reset it', () => {
-      // GIVEN: version 1 of the stack
+  describe('least privilege across versions of a stack', () => {
+    const ecrSettings = (stack: Stack): string[] => Object.values(rights(stack)).flat()
+      .filter((st) => st.startsWith('EcrAccountSetting:'))
+      .map((st) => /"ecr:AccountSetting":"([A-Z_]+)"/.exec(st)![1]).sort();
+
+    test('a stack that declares only REGISTRY_POLICY_SCOPE cannot read or write BLOB_MOUNTING or its owners', () => {
+      const stack = new Stack(new App(), 'Stack', { env: ENV });
+      EcrAccountSetting.registryPolicyScopeV2(stack, 'PolicyScope');
+
+      expect(ecrSettings(stack)).toEqual(['REGISTRY_POLICY_SCOPE']);
+      expect(JSON.stringify(rights(stack))).not.toContain('BLOB_MOUNTING');
+    });
+
+    test('each custom resource depends on the policy of its own setting: a removed setting is deleted before its rights', () => {
+      // GIVEN: version 1 of the stack has both; version 2 drops blob mounting
       const v1 = new Stack(new App(), 'Stack', { env: ENV });
       EcrAccountSetting.blobMounting(v1, 'BlobMounting', { removalPolicy: RemovalPolicy.DESTROY });
       EcrAccountSetting.registryPolicyScopeV2(v1, 'PolicyScope');
-
-      // WHEN: version 2 drops blob mounting
       const v2 = new Stack(new App(), 'Stack', { env: ENV });
       EcrAccountSetting.registryPolicyScopeV2(v2, 'PolicyScope');
 
-      // THEN
-      expect(policySettings(v1)).toEqual(['BLOB_MOUNTING', 'REGISTRY_POLICY_SCOPE']);
-      expect(policySettings(v2)).toEqual(['BLOB_MOUNTING', 'REGISTRY_POLICY_SCOPE']);
-      Template.fromStack(v2).resourceCountIs('Custom::EcrAccountSetting', 1);
-    });
-
-    test('changing the setting name of a construct keeps the right to reset the old setting', () => {
-      // GIVEN
-      const v1 = new Stack(new App(), 'Stack', { env: ENV });
-      new EcrAccountSetting(v1, 'Setting', { name: 'BLOB_MOUNTING', value: 'ENABLED', removalPolicy: RemovalPolicy.DESTROY });
-
-      // WHEN
-      const v2 = new Stack(new App(), 'Stack', { env: ENV });
-      new EcrAccountSetting(v2, 'Setting', { name: 'BASIC_SCAN_TYPE_VERSION', value: 'AWS_NATIVE' });
-
-      // THEN
-      expect(policySettings(v2)).toEqual(['BASIC_SCAN_TYPE_VERSION', 'BLOB_MOUNTING']);
+      // THEN: CloudFormation deletes removed resources in reverse dependency order (cleanup phase):
+      // the BlobMounting resource, then its policy. Version 2 has no right to BLOB_MOUNTING at all.
+      const template = Template.fromStack(v1);
+      const [blobId] = Object.keys(template.findResources('Custom::EcrAccountSetting', { Properties: { SettingName: 'BLOB_MOUNTING' } }));
+      const [blobPolicyId] = Object.keys(template.findResources('AWS::IAM::Policy')).filter((id) => id.includes('PolicyBLOBMOUNTING'));
+      expect(template.toJSON().Resources[blobId].DependsOn).toContain(blobPolicyId);
+      expect(ecrSettings(v1)).toEqual(['BLOB_MOUNTING', 'REGISTRY_POLICY_SCOPE']);
+      expect(ecrSettings(v2)).toEqual(['REGISTRY_POLICY_SCOPE']);
     });
   });
 
@@ -179,7 +185,8 @@ describe('EcrAccountSetting', () => {
   test('each custom resource depends on the role policy, so Delete still has its rights', () => {
     const template = Template.fromStack(stackWith(['BLOB_MOUNTING', 'ENABLED'], ['REGISTRY_POLICY_SCOPE', 'V2']));
 
-    const policyId = Object.keys(template.findResources('AWS::IAM::Policy'))[0];
+    const policyId = Object.keys(template.findResources('AWS::IAM::Policy')).find((id) => /^EcrAccountSettingProviderPolicy[0-9A-F]{8}$/.test(id));
+    expect(policyId).toBeDefined();
     const resources = template.findResources('Custom::EcrAccountSetting');
     expect(Object.keys(resources)).toHaveLength(2);
     for (const resource of Object.values(resources)) {

@@ -1,6 +1,5 @@
 import http from 'http';
 import https from 'https';
-import { CloudFormationClient, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
 import {
   ECRClient,
   GetAccountSettingCommand,
@@ -8,17 +7,27 @@ import {
   PutAccountSettingCommand,
   ServerException,
 } from '@aws-sdk/client-ecr';
+import { DeleteParameterCommand, GetParametersByPathCommand, ParameterNotFound, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { CloudFormationEvent, CloudFormationResponse, handler as sourceHandler } from '../../src/account-settings/handler';
 import { ACCOUNT_SETTING_HANDLER_CODE } from '../../src/account-settings/handler-code.generated';
 import {
   CONTEXT, ECHOED, Handler, loadInlineHandler, LOGICAL_ID, PHYSICAL_ID, RESET_PROPS, RESPONSE_PATH,
-  ResponseServer, RETAIN_PROPS, SERVICE_TOKEN, SHORT_CONTEXT,
+  ResponseServer, RETAIN_PROPS, SERVICE_TOKEN, SHORT_CONTEXT, STACK_ID,
 } from '../support/cloudformation';
 
 const ecrMock = mockClient(ECRClient);
-const cloudFormationMock = mockClient(CloudFormationClient);
+const ssmMock = mockClient(SSMClient);
+/** The owner record of the test's resource, and the path of every BLOB_MOUNTING owner. */
+const OWNERS_PATH = '/cdk-ecr-shared-layers/account-settings/BLOB_MOUNTING';
+const OWN_RECORD = `${OWNERS_PATH}/Baseline/2f3c4d5e-0000-1111-2222-333344445555/${LOGICAL_ID}`;
+/** Another stack's owner record asking for ENABLED. */
+const OTHER_STACK_ID = 'arn:aws:cloudformation:eu-west-1:123456789012:stack/StackSet-Baseline-1234/99999999-0000-1111-2222-333344445555';
+const OTHER_RECORD = {
+  Name: `${OWNERS_PATH}/StackSet-Baseline-1234/99999999-0000-1111-2222-333344445555/RegistryBlobMounting`,
+  Value: JSON.stringify({ value: 'ENABLED', stackId: OTHER_STACK_ID, logicalId: 'RegistryBlobMounting' }),
+};
 /** The physical id of BLOB_MOUNTING created when it was DISABLED. */
 const CREATED_ID = 'EcrAccountSetting:BLOB_MOUNTING:found=DISABLED';
 const FAILED_CREATE_ID = 'EcrAccountSetting:BLOB_MOUNTING:create-failed';
@@ -52,8 +61,9 @@ afterAll(() => cfn.stop());
 
 beforeEach(() => {
   ecrMock.reset();
-  cloudFormationMock.reset();
-  cloudFormationMock.on(ListStackResourcesCommand).resolves({ StackResourceSummaries: [] });
+  ssmMock.reset();
+  ssmMock.on(GetParametersByPathCommand).resolves({ Parameters: [] });
+  process.env.OWNING_STACK_ID = STACK_ID;
   cfn.reset();
   jest.spyOn(console, 'log').mockImplementation(() => undefined);
   jest.spyOn(console, 'error').mockImplementation(() => undefined);
@@ -93,6 +103,43 @@ describe.each(IMPLEMENTATIONS)('%s', (_implementation, handler) => {
       expect(ecrMock.calls()).toHaveLength(2);
       expect(ecrMock).toHaveReceivedNthCommandWith(1, GetAccountSettingCommand, { name: 'BLOB_MOUNTING' });
       expect(ecrMock).toHaveReceivedNthCommandWith(2, PutAccountSettingCommand, { name: 'BLOB_MOUNTING', value: 'ENABLED' });
+    });
+
+    test('records itself as an owner before it touches the setting', async () => {
+      // GIVEN
+      mockSetting('DISABLED');
+      const order: string[] = [];
+      ssmMock.on(PutParameterCommand).callsFake(() => { order.push('record'); return {}; });
+      ecrMock.on(GetAccountSettingCommand).callsFake(() => { order.push('read'); return { name: 'BLOB_MOUNTING', value: 'DISABLED' }; });
+
+      // WHEN
+      await handler(createEvent(), CONTEXT);
+
+      // THEN
+      expect(theResponse().Status).toBe('SUCCESS');
+      expect(ssmMock).toHaveReceivedCommandWith(PutParameterCommand, {
+        Name: OWN_RECORD,
+        Value: JSON.stringify({ value: 'ENABLED', stackId: STACK_ID, logicalId: LOGICAL_ID }),
+        Type: 'String',
+        Overwrite: true,
+      });
+      expect(order).toEqual(['record', 'read']);
+    });
+
+    test('fails without touching the setting when its owner record cannot be written', async () => {
+      // GIVEN
+      ssmMock.on(PutParameterCommand).rejects(Object.assign(new Error('not authorized to perform: ssm:PutParameter'), { name: 'AccessDeniedException' }));
+
+      // WHEN
+      await handler(createEvent(), CONTEXT);
+
+      // THEN
+      expect(theResponse()).toMatchObject({
+        Status: 'FAILED',
+        Reason: expect.stringContaining('AccessDeniedException: not authorized to perform: ssm:PutParameter'),
+        PhysicalResourceId: FAILED_CREATE_ID,
+      });
+      expect(ecrMock).not.toHaveReceivedAnyCommand();
     });
 
     test('only reads the setting when it already has the value', async () => {
@@ -339,27 +386,24 @@ describe.each(IMPLEMENTATIONS)('%s', (_implementation, handler) => {
       expect(ecrMock).not.toHaveReceivedAnyCommand();
     });
 
-    test('leaves a setting that another resource of the stack still asks for (a moved construct, RESET)', async () => {
-      // GIVEN: the construct moved; CloudFormation created the new resource, and now deletes the old one
-      cloudFormationMock.on(ListStackResourcesCommand).resolves({
-        StackResourceSummaries: [
-          { LogicalResourceId: LOGICAL_ID, ResourceType: 'Custom::EcrAccountSetting', PhysicalResourceId: CREATED_ID, ResourceStatus: 'DELETE_IN_PROGRESS', LastUpdatedTimestamp: new Date() },
-          { LogicalResourceId: 'MovedBlobMounting', ResourceType: 'Custom::EcrAccountSetting', PhysicalResourceId: 'EcrAccountSetting:BLOB_MOUNTING:found=ENABLED', ResourceStatus: 'CREATE_COMPLETE', LastUpdatedTimestamp: new Date() },
-        ],
-      });
+    test('removes its owner record first, then resets only when no other owner is recorded (RESET)', async () => {
+      // GIVEN
+      mockSetting('ENABLED');
 
       // WHEN
       await handler(deleteEvent(RESET_PROPS, CREATED_ID), CONTEXT);
 
       // THEN
-      expect(theResponse().Reason).toBe('BLOB_MOUNTING left as it is: MovedBlobMounting in the same stack still asks for it.');
-      expect(cloudFormationMock).toHaveReceivedCommandWith(ListStackResourcesCommand, { StackName: ECHOED.StackId });
-      expect(ecrMock).not.toHaveReceivedAnyCommand();
+      expect(theResponse().Reason).toBe('BLOB_MOUNTING reset to DISABLED.');
+      expect(ssmMock).toHaveReceivedNthCommandWith(1, DeleteParameterCommand, { Name: OWN_RECORD });
+      expect(ssmMock).toHaveReceivedNthCommandWith(2, GetParametersByPathCommand, { Path: OWNERS_PATH, Recursive: true });
+      // It looks again after the write.
+      expect(ssmMock).toHaveReceivedCommandTimes(GetParametersByPathCommand, 2);
     });
 
-    test('leaves the setting when the stack\'s resources cannot be read (RESET)', async () => {
-      // GIVEN
-      cloudFormationMock.on(ListStackResourcesCommand).rejects(Object.assign(new Error('not authorized to perform: cloudformation:ListStackResources'), { name: 'AccessDenied' }));
+    test('leaves a setting that an owner in another stack asks for (RESET)', async () => {
+      // GIVEN: a StackSet instance's registry recorded itself
+      ssmMock.on(GetParametersByPathCommand).resolves({ Parameters: [OTHER_RECORD] });
 
       // WHEN
       await handler(deleteEvent(RESET_PROPS, CREATED_ID), CONTEXT);
@@ -367,8 +411,86 @@ describe.each(IMPLEMENTATIONS)('%s', (_implementation, handler) => {
       // THEN
       expect(theResponse()).toMatchObject({
         Status: 'SUCCESS',
-        Reason: 'Setting left as it is: AccessDenied: not authorized to perform: cloudformation:ListStackResources.',
+        Reason: `BLOB_MOUNTING left as it is: 1 other owner(s) ask for ENABLED: ${OTHER_STACK_ID} RegistryBlobMounting.`,
       });
+      expect(ssmMock).toHaveReceivedCommandWith(DeleteParameterCommand, { Name: OWN_RECORD });
+      expect(ecrMock).not.toHaveReceivedAnyCommand();
+    });
+
+    test('counts a record written by hand or by another tool (the plain value) as an owner (RESET)', async () => {
+      // GIVEN: aws ssm put-parameter --name .../BLOB_MOUNTING/terraform --value ENABLED
+      ssmMock.on(GetParametersByPathCommand).resolves({ Parameters: [{ Name: `${OWNERS_PATH}/terraform`, Value: 'ENABLED' }] });
+
+      // WHEN
+      await handler(deleteEvent(RESET_PROPS, CREATED_ID), CONTEXT);
+
+      // THEN
+      expect(theResponse().Reason).toBe(`BLOB_MOUNTING left as it is: 1 other owner(s) ask for ENABLED: ${OWNERS_PATH}/terraform.`);
+      expect(ecrMock).not.toHaveReceivedAnyCommand();
+    });
+
+    test('does not count its own record, nor owners that ask for the reset value (RESET)', async () => {
+      // GIVEN
+      mockSetting('ENABLED');
+      ssmMock.on(GetParametersByPathCommand).resolves({
+        Parameters: [{ Name: OWN_RECORD, Value: 'ENABLED' }, { Name: `${OWNERS_PATH}/off`, Value: 'DISABLED' }],
+      });
+
+      // WHEN
+      await handler(deleteEvent(RESET_PROPS, CREATED_ID), CONTEXT);
+
+      // THEN
+      expect(theResponse().Reason).toBe('BLOB_MOUNTING reset to DISABLED.');
+      expect(ecrMock).toHaveReceivedCommandWith(PutAccountSettingCommand, { name: 'BLOB_MOUNTING', value: 'DISABLED' });
+    });
+
+    test('puts the value back when an owner recorded itself between its first look and its write (RESET)', async () => {
+      // GIVEN: nobody at the first look; another stack's Create recorded itself before the second
+      let value = 'ENABLED';
+      ecrMock.on(GetAccountSettingCommand).callsFake(() => ({ name: 'BLOB_MOUNTING', value }));
+      ecrMock.on(PutAccountSettingCommand).callsFake((input: { value: string }) => { value = input.value; return input; });
+      ssmMock.on(GetParametersByPathCommand).resolvesOnce({ Parameters: [] }).resolves({ Parameters: [OTHER_RECORD] });
+
+      // WHEN
+      await handler(deleteEvent(RESET_PROPS, CREATED_ID), CONTEXT);
+
+      // THEN
+      expect(theResponse().Reason).toBe(`BLOB_MOUNTING reset to DISABLED, then put back to ENABLED: ${OTHER_STACK_ID} RegistryBlobMounting recorded itself meanwhile.`);
+      expect(ecrMock).toHaveReceivedNthCommandWith(2, PutAccountSettingCommand, { name: 'BLOB_MOUNTING', value: 'DISABLED' });
+      expect(ecrMock).toHaveReceivedNthCommandWith(4, PutAccountSettingCommand, { name: 'BLOB_MOUNTING', value: 'ENABLED' });
+      expect(value).toBe('ENABLED');
+    });
+
+    test('a missing owner record is fine (RETAIN)', async () => {
+      // GIVEN
+      ssmMock.on(DeleteParameterCommand).rejects(new ParameterNotFound({ message: 'not found', $metadata: {} }));
+
+      // WHEN
+      await handler(deleteEvent(RETAIN_PROPS), CONTEXT);
+
+      // THEN
+      expect(theResponse()).toMatchObject({ Status: 'SUCCESS', Reason: 'BLOB_MOUNTING left as it is (RETAIN).' });
+    });
+
+    test('leaves the setting when the owners cannot be read (RESET)', async () => {
+      // GIVEN
+      ssmMock.on(GetParametersByPathCommand).rejects(Object.assign(new Error('not authorized to perform: ssm:GetParametersByPath'), { name: 'AccessDeniedException' }));
+
+      // WHEN
+      await handler(deleteEvent(RESET_PROPS, CREATED_ID), CONTEXT);
+
+      // THEN
+      expect(theResponse()).toMatchObject({
+        Status: 'SUCCESS',
+        Reason: 'Setting left as it is: AccessDeniedException: not authorized to perform: ssm:GetParametersByPath.',
+      });
+      expect(ecrMock).not.toHaveReceivedAnyCommand();
+    });
+
+    test('leaves a setting whose physical id records no value found (RESET)', async () => {
+      await handler(deleteEvent(RESET_PROPS, 'EcrAccountSetting:BLOB_MOUNTING'), CONTEXT);
+
+      expect(theResponse().Reason).toBe('BLOB_MOUNTING left as it is: its physical id records no value found before this resource applied ENABLED, so something else may rely on it.');
       expect(ecrMock).not.toHaveReceivedAnyCommand();
     });
 
@@ -409,6 +531,36 @@ describe.each(IMPLEMENTATIONS)('%s', (_implementation, handler) => {
         ...ECHOED,
       });
       expect(response.Reason).toMatch(/^Setting left as it is: /);
+      expect(ecrMock).not.toHaveReceivedAnyCommand();
+    });
+  });
+
+  describe('events from elsewhere', () => {
+    test.each([
+      ['another stack\'s Create', () => ({ ...createEvent(RETAIN_PROPS), StackId: OTHER_STACK_ID }), 'is not this function\'s stack'],
+      ['another stack\'s Delete', () => ({ ...deleteEvent(RESET_PROPS, CREATED_ID), StackId: OTHER_STACK_ID }), 'is not this function\'s stack'],
+      ['a Create of another resource type', () => ({ ...createEvent({ ...RETAIN_PROPS, SettingValue: 'DISABLED' }), ResourceType: 'Custom::Anything' }), 'ResourceType "Custom::Anything" is not Custom::EcrAccountSetting'],
+      ['a Delete of another resource type', () => ({ ...deleteEvent(RESET_PROPS, CREATED_ID), ResourceType: 'AWS::CloudFormation::CustomResource' }), 'is not Custom::EcrAccountSetting'],
+    ])('refuses %s: FAILED, no call to ECR or SSM', async (_case, event, reason) => {
+      // WHEN
+      await handler(event(), CONTEXT);
+
+      // THEN
+      expect(theResponse()).toMatchObject({ Status: 'FAILED', Reason: expect.stringContaining(reason) });
+      expect(theResponse().Reason).toMatch(/^Refused: /);
+      expect(ecrMock).not.toHaveReceivedAnyCommand();
+      expect(ssmMock).not.toHaveReceivedAnyCommand();
+    });
+
+    test('refuses everything when the function does not know its own stack', async () => {
+      // GIVEN
+      delete process.env.OWNING_STACK_ID;
+
+      // WHEN
+      await handler(createEvent(), CONTEXT);
+
+      // THEN
+      expect(theResponse()).toMatchObject({ Status: 'FAILED', Reason: expect.stringContaining('has no OWNING_STACK_ID') });
       expect(ecrMock).not.toHaveReceivedAnyCommand();
     });
   });
@@ -578,7 +730,7 @@ describe.each(IMPLEMENTATIONS)('%s', (_implementation, handler) => {
       expect(Date.now() - started).toBeGreaterThanOrEqual(2095); // 3100 ms left, 1000 ms kept back for the answer
       expect(theResponse()).toStrictEqual({
         Status: 'FAILED',
-        Reason: "Timed out waiting for Amazon ECR. See the function's logs, then retry.",
+        Reason: "Timed out waiting for Amazon ECR or SSM. See the function's logs, then retry.",
         PhysicalResourceId: physicalId,
         ...ECHOED,
       });
@@ -596,7 +748,7 @@ describe.each(IMPLEMENTATIONS)('%s', (_implementation, handler) => {
       // THEN
       expect(theResponse()).toStrictEqual({
         Status: 'SUCCESS',
-        Reason: "Timed out waiting for Amazon ECR. See the function's logs; the setting was left as it is.",
+        Reason: "Timed out waiting for Amazon ECR or SSM. See the function's logs; the setting was left as it is.",
         PhysicalResourceId: CREATED_ID,
         ...ECHOED,
       });
@@ -614,7 +766,7 @@ describe.each(IMPLEMENTATIONS)('%s', (_implementation, handler) => {
       // THEN
       expect(theResponse()).toMatchObject({
         Status: 'FAILED',
-        Reason: "Timed out waiting for Amazon ECR. See the function's logs, then retry.",
+        Reason: "Timed out waiting for Amazon ECR or SSM. See the function's logs, then retry.",
       });
     });
 

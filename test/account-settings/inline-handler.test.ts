@@ -14,7 +14,7 @@ describe('the inline code', () => {
 
     // THEN
     expect(new Set(required)).toEqual(new Set([
-      '"http"', '"https"', '"@aws-sdk/client-ecr"', '"@aws-sdk/client-ecr/package.json"', '"@aws-sdk/client-cloudformation"',
+      '"http"', '"https"', '"@aws-sdk/client-ecr"', '"@aws-sdk/client-ecr/package.json"', '"@aws-sdk/client-ssm"',
     ]));
     expect(ACCOUNT_SETTING_HANDLER_CODE).not.toMatch(/\bimport\s*\(/);
   });

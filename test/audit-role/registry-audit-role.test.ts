@@ -70,6 +70,13 @@ test('least privilege: only the Describe/Get calls the audit makes; GetAccountSe
             Effect: 'Allow',
             Resource: '*',
           },
+          {
+            // The recorded owners of BLOB_MOUNTING, read only, every region.
+            Sid: 'ReadBlobMountingOwners',
+            Action: 'ssm:GetParametersByPath',
+            Effect: 'Allow',
+            Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, Match.stringLikeRegexp(':ssm:\\*:\\d{12}:parameter/cdk-ecr-shared-layers/account-settings/BLOB_MOUNTING$')]] },
+          },
         ],
       },
     }],
@@ -77,6 +84,7 @@ test('least privilege: only the Describe/Get calls the audit makes; GetAccountSe
   // Nothing that writes, deletes or downloads layers.
   const text = JSON.stringify(template.toJSON());
   expect(text).not.toMatch(/ecr:(Put|Delete|Create|Set|Batch(Delete|Check)|GetDownloadUrlForLayer|InitiateLayerUpload)/);
+  expect(text).not.toMatch(/ssm:(Put|Delete|GetParameter"|GetParameters")/);
   expect(template.findResources('AWS::IAM::Role', { Properties: { ManagedPolicyArns: Match.anyValue() } })).toEqual({});
 });
 

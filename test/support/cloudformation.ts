@@ -12,7 +12,8 @@ export type Handler = (event: CloudFormationEvent, context: LambdaContext) => Pr
 export const STACK_ID = 'arn:aws:cloudformation:eu-west-1:123456789012:stack/Baseline/2f3c4d5e-0000-1111-2222-333344445555';
 export const REQUEST_ID = 'a1b2c3d4-5678-90ab-cdef-1234567890ab';
 export const LOGICAL_ID = 'BlobMounting1A2B3C4D';
-export const PHYSICAL_ID = 'EcrAccountSetting:BLOB_MOUNTING';
+/** The physical id of BLOB_MOUNTING created where it was DISABLED. */
+export const PHYSICAL_ID = 'EcrAccountSetting:BLOB_MOUNTING:found=DISABLED';
 export const SERVICE_TOKEN = 'arn:aws:lambda:eu-west-1:123456789012:function:Baseline-EcrAccountSettingProvider';
 /** The properties EcrAccountSetting writes for BLOB_MOUNTING = ENABLED, RemovalPolicy.RETAIN. */
 export const RETAIN_PROPS = {

@@ -9,16 +9,22 @@
  * shortly before the deadline and stops every further call), and a slow or failing ResponseURL
  * (delivery is retried with backoff and a per-attempt timeout, bounded by the remaining time).
  *
- * Delete with `OnDelete: RESET` writes the off value only when this resource turned the setting on
- * and no other resource of the stack still asks for it (see `remove`).
+ * Every resource records itself as an owner of its setting in SSM Parameter Store (see contract.ts),
+ * where the owners in other stacks, apps and StackSet instances of the same account and region see
+ * it. Delete with `OnDelete: RESET` writes the off value only when the setting was off before this
+ * resource first applied its value and no other owner is recorded (see `remove`).
+ *
+ * It acts only on `Custom::EcrAccountSetting` events of its own stack (OWNING_STACK_ID, set from
+ * AWS::StackId); anything else is answered FAILED without a call to ECR or SSM.
  */
 import { request as httpRequest } from 'http';
 import { request as httpsRequest } from 'https';
-import type * as CloudFormationSdk from '@aws-sdk/client-cloudformation';
 import type * as EcrSdk from '@aws-sdk/client-ecr';
+import type * as SsmSdk from '@aws-sdk/client-ssm';
 import {
   ACCOUNT_SETTING_RESOURCE_TYPE, createdPhysicalId, failedCreatePhysicalId, MINIMUM_CLIENT_ECR_VERSION,
-  parsePhysicalId, SUPPORTED_PROPERTIES_VERSIONS,
+  ownerLabel, ownerParameterName, ownerRecordValue, ownersPath, parseOwnerRecord, parsePhysicalId, SettingOwner,
+  STACK_ID_VARIABLE, SUPPORTED_PROPERTIES_VERSIONS,
 } from '../contract';
 
 export interface CloudFormationEvent {
@@ -51,9 +57,9 @@ export interface CloudFormationResponse {
 /** CloudFormation rejects a response body larger than this, in bytes of the JSON sent. */
 export const MAX_RESPONSE_BYTES = 4096;
 
-/** Attempts per ECR or CloudFormation call (the SDK's standard retry: throttling, 5xx, timeouts). */
+/** Attempts per ECR or SSM call (the SDK's standard retry: throttling, 5xx, timeouts). */
 const SDK_MAX_ATTEMPTS = 5;
-/** Longest wait for one ECR or CloudFormation request; shorter when the Lambda has less time. */
+/** Longest wait for one ECR or SSM request; shorter when the Lambda has less time. */
 const MAX_SDK_REQUEST_MS = 5000;
 /** Time kept back at the end for the answer: 15 % of the Lambda's time, between these bounds. */
 const MIN_ANSWER_RESERVE_MS = 1000;
@@ -212,74 +218,161 @@ class Ecr {
   }
 }
 
-/**
- * Another live `Custom::EcrAccountSetting` of the stack that asks for the same setting (a construct
- * moved or renamed: CloudFormation creates the new resource, then deletes the old one in its
- * cleanup phase). Returns its logical id.
- */
-async function otherResourceAskingFor(event: CloudFormationEvent, name: string, budget: Budget, signal: AbortSignal): Promise<string | undefined> {
-  let sdk: typeof CloudFormationSdk;
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    sdk = require('@aws-sdk/client-cloudformation');
-  } catch (e) {
-    throw new ReasonError(`the Lambda runtime has no @aws-sdk/client-cloudformation (${errorText(e)})`);
+/** The owner records of the setting (SSM Parameter Store of the function's account and region). */
+class Owners {
+  private readonly client: SsmSdk.SSMClient;
+
+  constructor(private readonly sdk: typeof SsmSdk, budget: Budget, private readonly signal: AbortSignal, private readonly stackId: string) {
+    this.client = new sdk.SSMClient(sdkClientConfig(budget));
   }
-  const client = new sdk.CloudFormationClient(sdkClientConfig(budget));
-  for await (const page of sdk.paginateListStackResources({ client }, { StackName: event.StackId }, { abortSignal: signal })) {
-    for (const resource of page.StackResourceSummaries ?? []) {
-      const status = resource.ResourceStatus ?? '';
-      if (resource.ResourceType === ACCOUNT_SETTING_RESOURCE_TYPE
-        && resource.LogicalResourceId !== event.LogicalResourceId
-        && !status.startsWith('DELETE_') && status !== 'CREATE_FAILED') {
-        const id = parsePhysicalId(resource.PhysicalResourceId);
-        if (id.settingName === name && !id.createFailed) {
-          return resource.LogicalResourceId;
+
+  /** Records (or re-records) the resource as an owner asking for `value`. */
+  public async record(name: string, logicalId: string, value: string): Promise<void> {
+    this.checkTime();
+    await this.client.send(new this.sdk.PutParameterCommand({
+      Name: ownerParameterName(name, this.stackId, logicalId),
+      Value: ownerRecordValue(value, this.stackId, logicalId),
+      Type: 'String',
+      Overwrite: true,
+    }), { abortSignal: this.signal });
+  }
+
+  /** Removes the resource's record (none there is fine). */
+  public async forget(name: string, logicalId: string): Promise<void> {
+    this.checkTime();
+    try {
+      const command = new this.sdk.DeleteParameterCommand({ Name: ownerParameterName(name, this.stackId, logicalId) });
+      await this.client.send(command, { abortSignal: this.signal });
+    } catch (e) {
+      if ((e as Error).name !== 'ParameterNotFound') {
+        throw e;
+      }
+    }
+  }
+
+  /** Every recorded owner of the setting other than this resource. */
+  public async others(name: string, logicalId: string): Promise<SettingOwner[]> {
+    const own = ownerParameterName(name, this.stackId, logicalId);
+    const owners: SettingOwner[] = [];
+    this.checkTime();
+    const input = { Path: ownersPath(name), Recursive: true };
+    const pages = this.sdk.paginateGetParametersByPath({ client: this.client }, input, { abortSignal: this.signal });
+    for await (const page of pages) {
+      for (const parameter of page.Parameters ?? []) {
+        if (parameter.Name && parameter.Name !== own) {
+          owners.push(parseOwnerRecord(parameter.Name, parameter.Value));
         }
       }
     }
+    return owners;
+  }
+
+  private checkTime(): void {
+    if (this.signal.aborted) {
+      throw new ReasonError('The answer was already sent; no further call is made.');
+    }
+  }
+}
+
+/** The runtime's `@aws-sdk/client-ssm`. */
+function loadSsmSdk(): typeof SsmSdk {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require('@aws-sdk/client-ssm');
+  } catch (e) {
+    throw new ReasonError(`The Lambda runtime has no @aws-sdk/client-ssm (${errorText(e)}); this handler records the setting's owners with it. Use a Node.js runtime that includes the AWS SDK for JavaScript v3 (the construct deploys nodejs24.x).`);
+  }
+}
+
+/** The function's own stack: the only stack whose events it acts on. */
+function owningStackId(): string {
+  return process.env[STACK_ID_VARIABLE] ?? '';
+}
+
+/** Why the event is refused (not for this function), or undefined. */
+function refusal(event: CloudFormationEvent): string | undefined {
+  const own = owningStackId();
+  if (!own) {
+    return `Refused: the function has no ${STACK_ID_VARIABLE} (its own stack id). Deploy it with the EcrAccountSetting construct.`;
+  }
+  if (event.StackId !== own) {
+    return `Refused: the event's StackId ${JSON.stringify(event.StackId)} is not this function's stack; it only acts on its own stack's Custom::EcrAccountSetting resources.`;
+  }
+  if (event.ResourceType !== ACCOUNT_SETTING_RESOURCE_TYPE) {
+    return `Refused: ResourceType ${JSON.stringify(event.ResourceType)} is not ${ACCOUNT_SETTING_RESOURCE_TYPE}.`;
   }
   return undefined;
 }
 
+function listOwners(owners: readonly SettingOwner[]): string {
+  const shown = owners.slice(0, 3).map(ownerLabel).join('; ');
+  return owners.length > 3 ? `${shown}; and ${owners.length - 3} more` : shown;
+}
+
 /**
  * Delete. Never fails: a setting that cannot be reset is left as it is, and the reason says why.
- * - after a failed Create that had started a write: puts back the value the Create found;
- * - RETAIN: no call;
- * - RESET: writes the off value only when (1) the setting was off (or unset) before this resource
- *   first applied its value, and (2) no other resource of the stack asks for the same setting.
+ * First removes the resource's owner record (so that a concurrent Delete of another owner sees it
+ * gone). Then the value to write, if any:
+ * - after a failed Create that had started a write: the value the Create found;
+ * - RETAIN: none;
+ * - RESET: the off value, only when the setting was off (or unset) before this resource first applied
+ *   its value.
+ * It writes only when no other owner asking for another value is recorded; after the write it looks
+ * again, and puts back the value of an owner that recorded itself in between.
  */
 async function remove(event: CloudFormationEvent, budget: Budget, signal: AbortSignal): Promise<string> {
   const id = parsePhysicalId(event.PhysicalResourceId);
+  const named = event.ResourceProperties?.SettingName;
+  const name = id.settingName ?? (typeof named === 'string' && /^[A-Z0-9_]{1,64}$/.test(named) ? named : undefined);
+  if (!name) {
+    return 'Nothing to delete: the Create failed before writing.';
+  }
+  const owners = new Owners(loadSsmSdk(), budget, signal, owningStackId());
+  await owners.forget(name, event.LogicalResourceId);
+
+  let target: string;
   if (id.createFailed) {
-    if (!id.settingName || !id.restore) {
+    if (!id.restore) {
       return 'Nothing to delete: the Create failed before writing.';
     }
     // The failed Create had started a write, which may have landed after its FAILED answer.
-    const found = await new Ecr(loadEcrSdk(), budget, signal).ensure(id.settingName, id.restore);
-    return found === id.restore
-      ? `Nothing to delete: the Create failed and ${id.settingName} is ${id.restore}, as the Create found it.`
-      : `The Create failed after writing: ${id.settingName} put back to ${id.restore}, as the Create found it.`;
+    target = id.restore;
+  } else {
+    let setting: Setting;
+    try {
+      setting = parseProperties(event.ResourceProperties);
+    } catch (e) {
+      return `Setting left as it is: ${(e as Error).message}`;
+    }
+    if (!setting.resetTo) {
+      return `${name} left as it is (RETAIN).`;
+    }
+    if (id.found !== '' && id.found !== setting.resetTo) {
+      const before = id.found === undefined ? 'its physical id records no value found' : `it was already ${id.found}`;
+      return `${name} left as it is: ${before} before this resource applied ${setting.value}, so something else may rely on it.`;
+    }
+    target = setting.resetTo;
   }
-  let setting: Setting;
-  try {
-    setting = parseProperties(event.ResourceProperties);
-  } catch (e) {
-    return `Setting left as it is: ${(e as Error).message}`;
+
+  const asking = (list: SettingOwner[]) => list.filter((o) => o.value !== target);
+  const others = asking(await owners.others(name, event.LogicalResourceId));
+  if (others.length > 0) {
+    return `${name} left as it is: ${others.length} other owner(s) ask for ${others[0].value}: ${listOwners(others)}.`;
   }
-  const { name, value, resetTo } = setting;
-  if (!resetTo) {
-    return `${name} left as it is (RETAIN).`;
+  const ecr = new Ecr(loadEcrSdk(), budget, signal);
+  const found = await ecr.ensure(name, target);
+  // An owner that recorded itself after the first look may have read the setting before the write.
+  const late = asking(await owners.others(name, event.LogicalResourceId));
+  if (late.length > 0) {
+    await ecr.ensure(name, late[0].value);
+    return `${name} reset to ${target}, then put back to ${late[0].value}: ${listOwners(late)} recorded itself meanwhile.`;
   }
-  if (id.found && id.found !== resetTo) {
-    return `${name} left as it is: it was already ${id.found} before this resource applied ${value}, so something else may rely on it.`;
+  if (id.createFailed) {
+    return found === target
+      ? `Nothing to delete: the Create failed and ${name} is ${target}, as the Create found it.`
+      : `The Create failed after writing: ${name} put back to ${target}, as the Create found it.`;
   }
-  const other = await otherResourceAskingFor(event, name, budget, signal);
-  if (other) {
-    return `${name} left as it is: ${other} in the same stack still asks for it.`;
-  }
-  await new Ecr(loadEcrSdk(), budget, signal).ensure(name, resetTo);
-  return `${name} reset to ${resetTo}.`;
+  return `${name} reset to ${target}.`;
 }
 
 interface Result {
@@ -288,16 +381,27 @@ interface Result {
   readonly data?: Record<string, string>;
 }
 
-/** Create and Update: read, then write only when the value differs. */
+/**
+ * Create and Update: record the owner (before the write, so that a concurrent Delete elsewhere sees
+ * it), then read, and write only when the value differs.
+ */
 async function apply(event: CloudFormationEvent, budget: Budget, signal: AbortSignal, progress: Progress): Promise<Result> {
   const { name, value } = parseProperties(event.ResourceProperties);
-  const found = await new Ecr(loadEcrSdk(), budget, signal).ensure(name, value, progress);
+  const ecr = new Ecr(loadEcrSdk(), budget, signal);
+  const owners = new Owners(loadSsmSdk(), budget, signal, owningStackId());
+  await owners.record(name, event.LogicalResourceId, value);
+  const found = await ecr.ensure(name, value, progress);
   const current = parsePhysicalId(event.PhysicalResourceId);
   // An Update that keeps the name keeps the physical id (with the value found at Create): a new
-  // physical id would make CloudFormation delete the old one.
-  const physicalId = event.RequestType === 'Update' && current.settingName === name && !current.createFailed
-    ? event.PhysicalResourceId!
-    : createdPhysicalId(name, found);
+  // physical id would make CloudFormation delete the old one (with the old properties, whose Delete
+  // removes the old name's record).
+  const keep = event.RequestType === 'Update' && current.settingName === name && !current.createFailed;
+  const oldName = event.OldResourceProperties?.SettingName;
+  if (keep && typeof oldName === 'string' && /^[A-Z0-9_]{1,64}$/.test(oldName) && oldName !== name) {
+    // The rollback of a failed name change: no Delete will come for the other name's record.
+    await owners.forget(oldName, event.LogicalResourceId).catch((e) => console.error(`Could not remove the ${oldName} owner record: ${errorText(e)}`));
+  }
+  const physicalId = keep ? event.PhysicalResourceId! : createdPhysicalId(name, found);
   return { physicalId, reason: `${name} is ${value}.`, data: { PreviousValue: found ?? '', Value: value } };
 }
 
@@ -449,7 +553,7 @@ export async function handler(event: CloudFormationEvent, context: LambdaContext
   const timeout = new Promise<void>((resolve) => {
     timer = setTimeout(resolve, Math.max(0, budget.answerBy - Date.now()));
   }).then(() => {
-    const reason = 'Timed out waiting for Amazon ECR. See the function\'s logs';
+    const reason = 'Timed out waiting for Amazon ECR or SSM. See the function\'s logs';
     // A Delete never fails: the setting is left as it is.
     return event.RequestType === 'Delete'
       ? answer('SUCCESS', event.PhysicalResourceId!, `${reason}; the setting was left as it is.`)
@@ -458,6 +562,10 @@ export async function handler(event: CloudFormationEvent, context: LambdaContext
 
   const work = (async () => {
     try {
+      const refused = refusal(event);
+      if (refused) {
+        throw new ReasonError(refused);
+      }
       const result = await processEvent(event, budget, stop.signal, progress);
       await answer('SUCCESS', result.physicalId, result.reason, result.data);
     } catch (e) {

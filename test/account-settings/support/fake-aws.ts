@@ -1,8 +1,8 @@
 /**
  * Local stand-ins, over real HTTP, for what the account-setting handler talks to when it runs in
- * Lambda: Amazon ECR (JSON 1.1, reached through AWS_ENDPOINT_URL_ECR), CloudFormation's
- * ListStackResources (query protocol, through AWS_ENDPOINT_URL_CLOUDFORMATION), and the pre-signed
- * ResponseURL. Each records what it received and can be told to misbehave.
+ * Lambda and moto cannot play: Amazon ECR's account settings (JSON 1.1, reached through
+ * AWS_ENDPOINT_URL_ECR; moto lacks them), an AWS endpoint that only fails (for SSM faults; SSM itself
+ * is moto's), and the pre-signed ResponseURL. Each records what it received and can be told to misbehave.
  */
 import http from 'http';
 import { LocalServer } from '../../support/local-server';
@@ -15,26 +15,36 @@ export type EcrBehaviour =
   /** Never answers (the connection stays open until the client gives up). */
   | { readonly kind: 'hang' }
   /** Applies the call at once, answers after `delayMs`. */
-  | { readonly kind: 'late'; readonly delayMs: number };
+  | { readonly kind: 'late'; readonly delayMs: number }
+  /** Waits until `until` resolves, then applies the call and answers (to play an interleaving). */
+  | { readonly kind: 'hold'; readonly until: Promise<void> };
 
-export const THROTTLED: EcrBehaviour = { kind: 'error', status: 400, type: 'ThrottlingException', message: 'Rate exceeded' };
-export const SERVER_ERROR: EcrBehaviour = { kind: 'error', status: 500, type: 'ServerException', message: 'Internal error' };
+export type ErrorBehaviour = Extract<EcrBehaviour, { kind: 'error' }>;
+
+export const THROTTLED: ErrorBehaviour = { kind: 'error', status: 400, type: 'ThrottlingException', message: 'Rate exceeded' };
+export const SERVER_ERROR: ErrorBehaviour = { kind: 'error', status: 500, type: 'ServerException', message: 'Internal error' };
 export const HANG: EcrBehaviour = { kind: 'hang' };
 
 /** One call ECR received, as `Get BLOB_MOUNTING` or `Put BLOB_MOUNTING=ENABLED`. */
 export interface EcrCall {
   readonly call: string;
   readonly at: number;
+  /** The caller's access key. */
+  readonly caller: string;
 }
 
 /**
- * Amazon ECR's GetAccountSetting and PutAccountSetting. `allowedSettings` plays the IAM policy of
- * the function's role (its `ecr:AccountSetting` condition): other names get AccessDeniedException.
+ * Amazon ECR's GetAccountSetting and PutAccountSetting of one registry. `allowed` plays the IAM
+ * policy of each caller's role (its `ecr:AccountSetting` conditions), by the caller's access key:
+ * other names get AccessDeniedException.
  */
 export class FakeEcr extends LocalServer {
   public readonly calls: EcrCall[] = [];
   public readonly settings = new Map<string, string>();
-  public allowedSettings?: readonly string[];
+  /** The settings each access key may read and write; a key not listed may touch every setting. */
+  public readonly allowed = new Map<string, readonly string[]>();
+  /** Requests of these access keys wait until the promise resolves (to play an interleaving of two stacks). */
+  public readonly held = new Map<string, Promise<void>>();
   private readonly scripts = new Map<string, EcrBehaviour[]>();
 
   /** The next requests of `operation` ('GetAccountSetting' | 'PutAccountSetting') behave so, in order; then ok. */
@@ -50,15 +60,18 @@ export class FakeEcr extends LocalServer {
   protected handle(req: http.IncomingMessage, body: string, res: http.ServerResponse): void {
     const operation = String(req.headers['x-amz-target'] ?? '').split('.').pop() ?? '';
     const input = JSON.parse(body || '{}') as { name?: string; value?: string };
-    this.calls.push({ call: operation === 'PutAccountSetting' ? `Put ${input.name}=${input.value}` : `Get ${input.name}`, at: Date.now() });
-    const behaviour = this.scripts.get(operation)?.shift() ?? { kind: 'ok' };
+    const accessKey = /Credential=([^/]+)\//.exec(String(req.headers.authorization ?? ''))?.[1] ?? '';
+    this.calls.push({ call: operation === 'PutAccountSetting' ? `Put ${input.name}=${input.value}` : `Get ${input.name}`, at: Date.now(), caller: accessKey });
+    const hold = this.held.get(accessKey);
+    const behaviour: EcrBehaviour = hold ? { kind: 'hold', until: hold } : this.scripts.get(operation)?.shift() ?? { kind: 'ok' };
+    const allowed = this.allowed.get(accessKey);
     const send = (status: number, payload: object) => {
       if (!res.destroyed) {
         res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
         res.end(JSON.stringify(payload));
       }
     };
-    if (this.allowedSettings && !this.allowedSettings.includes(input.name ?? '')) {
+    if (allowed && !allowed.includes(input.name ?? '')) {
       return send(400, { __type: 'AccessDeniedException', message: `not authorized to perform: ecr:${operation} (ecr:AccountSetting ${input.name})` });
     }
     if (behaviour.kind === 'error') {
@@ -67,10 +80,17 @@ export class FakeEcr extends LocalServer {
     if (behaviour.kind === 'hang') {
       return;
     }
-    if (operation === 'PutAccountSetting') {
-      this.settings.set(input.name!, input.value!);
+    const apply = () => {
+      if (operation === 'PutAccountSetting') {
+        this.settings.set(input.name!, input.value!);
+      }
+      return { name: input.name, value: this.settings.get(input.name!) };
+    };
+    if (behaviour.kind === 'hold') {
+      void behaviour.until.then(() => send(200, apply()));
+      return;
     }
-    const payload = { name: input.name, value: this.settings.get(input.name!) };
+    const payload = apply();
     if (behaviour.kind === 'late') {
       setTimeout(() => send(200, payload), behaviour.delayMs);
     } else {
@@ -79,46 +99,19 @@ export class FakeEcr extends LocalServer {
   }
 }
 
-/** A resource of the stack, as ListStackResources returns it. */
-export interface StackResource {
-  readonly logicalId: string;
-  readonly physicalId: string;
-  readonly type: string;
-  status: string;
-}
-
-/** CloudFormation's ListStackResources (query protocol, XML), from the resources the test keeps. */
-export class FakeCloudFormation extends LocalServer {
-  public readonly resources: StackResource[] = [];
+/** An AWS JSON endpoint whose every request fails so (for SSM faults; moto plays SSM otherwise). */
+export class FailingEndpoint extends LocalServer {
   public readonly calls: string[] = [];
-  /** When set, every call is denied. */
-  public denied = false;
 
-  protected handle(_req: http.IncomingMessage, body: string, res: http.ServerResponse): void {
-    const form = new URLSearchParams(body);
-    this.calls.push(`${form.get('Action')} ${form.get('StackName')}`);
-    res.setHeader('content-type', 'text/xml');
-    if (this.denied) {
-      res.writeHead(403);
-      res.end('<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>not authorized to perform: cloudformation:ListStackResources</Message></Error><RequestId>1</RequestId></ErrorResponse>');
-      return;
-    }
-    const members = this.resources.map((r) => [
-      '<member>',
-      `<LogicalResourceId>${r.logicalId}</LogicalResourceId>`,
-      `<PhysicalResourceId>${escapeXml(r.physicalId)}</PhysicalResourceId>`,
-      `<ResourceType>${r.type}</ResourceType>`,
-      `<ResourceStatus>${r.status}</ResourceStatus>`,
-      '<LastUpdatedTimestamp>2026-11-25T00:00:00Z</LastUpdatedTimestamp>',
-      '</member>',
-    ].join('')).join('');
-    res.writeHead(200);
-    res.end(`<ListStackResourcesResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"><ListStackResourcesResult><StackResourceSummaries>${members}</StackResourceSummaries></ListStackResourcesResult><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></ListStackResourcesResponse>`);
+  constructor(private readonly behaviour: ErrorBehaviour) {
+    super();
   }
-}
 
-function escapeXml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  protected handle(req: http.IncomingMessage, _body: string, res: http.ServerResponse): void {
+    this.calls.push(String(req.headers['x-amz-target'] ?? '').split('.').pop() ?? '');
+    res.writeHead(this.behaviour.status, { 'content-type': 'application/x-amz-json-1.1' });
+    res.end(JSON.stringify({ __type: this.behaviour.type, message: this.behaviour.message ?? this.behaviour.type }));
+  }
 }
 
 /** How the ResponseURL answers one PUT. */
