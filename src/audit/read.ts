@@ -64,7 +64,7 @@ export function describeFault(error: unknown): string {
   if (/Deserialization error/.test(error.message)) {
     // An HTML or empty page instead of an API answer: a proxy, a firewall, or an endpoint without the operation.
     const why = status === 403 ? 'access denied before the service (a proxy or a firewall?)'
-      : status === 404 || status === 501 ? 'the operation is not supported there'
+      : status === 404 || status === 500 || status === 501 ? 'the operation is not supported there (or the service failed)'
         : 'not an answer of the service';
     return `the endpoint answered without an API response${status ? ` (HTTP ${status})` : ''}: ${why}`;
   }
