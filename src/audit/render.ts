@@ -224,6 +224,7 @@ th { background: #f6f8fa; font-weight: 600; } td.num, th.num { text-align: right
 .error { background: #ffebe9; border: 1px solid #cf222e; padding: 8px 12px; border-radius: 6px; }
 svg.chart { display: block; width: 100%; max-width: 960px; height: auto; }
 code { font-size: 13px; }
+table.overview td:first-child { white-space: nowrap; }
 `;
 
 function barChart(registry: RegistryReport): string {
