@@ -249,3 +249,30 @@ test('--markdown renders a summary table and the findings', async () => {
   expect(out.stdout()).toContain('### Findings');
   expect(out.stdout()).toMatch(/- 111111111111 eu-west-1: fix 1 \(saves 1\.0 KiB, \$0\.00\/month\): b \(KMS \(aws\/ecr\)\) cannot mount blobs from the largest island \(AES256\)\./);
 });
+
+test('--concurrency bounds the repositories read at once within a registry', async () => {
+  // GIVEN a registry of 12 repositories whose DescribeImages answers after 20 ms
+  const names = Array.from({ length: 12 }, (_, i) => ({ repositoryName: `r${i}` }));
+  ecr.on(DescribeRepositoriesCommand).resolves({ repositories: names });
+  let inFlight = 0;
+  let most = 0;
+  ecr.on(DescribeImagesCommand).callsFake(async () => {
+    most = Math.max(most, ++inFlight);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    inFlight--;
+    return { imageDetails: [{ imageDigest: 'sha256:1' }] };
+  });
+  const widths: number[] = [];
+
+  for (const concurrency of ['1', '5']) {
+    most = 0;
+    const out = io();
+    // WHEN
+    expect(await runCli(['audit', '--region', 'eu-west-1', '--concurrency', concurrency, '--json'], out.io)).toBe(EXIT_OK);
+    widths.push(most);
+    expect((JSON.parse(out.stdout()) as AuditReport).registries[0].repositories).toBe(12);
+  }
+
+  // THEN
+  expect(widths).toEqual([1, 5]);
+});
