@@ -57,6 +57,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'esbuild@0.28.2',
     'aws-cdk@2.1148.1',
     '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
+    // The audit's HTML page is tested in Debian's chromium (build-tools/install-chromium.sh), driven
+    // by playwright-core: no browser download.
+    'playwright-core@1.65.1',
   ],
 
   // Python, Java, .NET and Go through jsii, so Construct Hub shows all five languages.

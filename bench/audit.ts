@@ -7,6 +7,7 @@
  *   2. Memory: heap after reading, against images and against distinct blobs.
  *   3. Wall time, 1,000 repositories x 100 images, against the naive loop a user would script.
  *   4. A simulated fleet of 500 accounts x 17 regions.
+ *   5. One registry of 2,000 repositories, 50 ms a call, at several --concurrency values.
  */
 import { spawnSync } from 'child_process';
 import { writeFileSync } from 'fs';
@@ -19,7 +20,8 @@ import {
 } from '@aws-sdk/client-ecr';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
-import { audit } from '../src/audit';
+import { audit, DEFAULT_CONCURRENCY } from '../src/audit';
+import { limiter } from '../src/audit/limit';
 import { readRegistry } from '../src/audit/read';
 
 const QUICK = process.argv.includes('--quick');
@@ -164,7 +166,7 @@ async function main() {
   log();
   const big = { repositories: QUICK ? 100 : 1000, imagesPerRepository: 100, sharedBlobs: 300, ownBlobsPerImage: 1, latency: LATENCY_MS };
   let t = performance.now();
-  const model = await readRegistry({ client: fakeClient(big), region: 'eu-west-1' });
+  const model = await readRegistry({ client: fakeClient(big), region: 'eu-west-1', limit: limiter(DEFAULT_CONCURRENCY) });
   const auditMs = performance.now() - t;
   const auditCalls = model.apiCalls;
   // The naive loop a user would script: for each repository, for each image, one DescribeImages and one BatchGetImage.
@@ -184,7 +186,7 @@ async function main() {
   const naiveMs = naiveSampleMs * (big.repositories / naiveSample);
   log('| reader | calls | wall time |');
   log('| --- | ---: | ---: |');
-  log(`| audit (paginated, 100 ids a BatchGetImage, 4 repositories at once) | ${auditCalls.toLocaleString('en-US')} | ${(auditMs / 1000).toFixed(1)} s |`);
+  log(`| audit (paginated, 100 ids a BatchGetImage, ${DEFAULT_CONCURRENCY} repositories at once: the default --concurrency) | ${auditCalls.toLocaleString('en-US')} | ${(auditMs / 1000).toFixed(1)} s |`);
   log(`| naive loop (DescribeImages + BatchGetImage per image, sequential) | ${(naiveCalls * big.repositories / naiveSample).toLocaleString('en-US')} | `
     + `${(naiveMs / 1000).toFixed(0)} s (measured on ${naiveSample} repositories: ${(naiveSampleMs / 1000).toFixed(1)} s, x${big.repositories / naiveSample}) |`);
   log();
@@ -213,6 +215,25 @@ async function main() {
     const report = await audit({ accounts, regions, concurrency });
     const ms = performance.now() - t;
     log(`| ${accounts.length} x ${regions.length} = ${report.registries.length.toLocaleString('en-US')} registries | ${concurrency} | ${calls.toLocaleString('en-US')} | ${(ms / 1000).toFixed(1)} s |`);
+  }
+
+  // 5. one large registry: --concurrency bounds the repositories read at once
+  log();
+  const slow = 50;
+  const large = { repositories: QUICK ? 200 : 2000, imagesPerRepository: 5, sharedBlobs: 10, ownBlobsPerImage: 1, latency: slow };
+  log(`## 5. One registry of ${large.repositories.toLocaleString('en-US')} repositories, ${slow} ms a call, by --concurrency`);
+  log();
+  log(`Each repository: ${large.imagesPerRepository} images (one DescribeImages page, one BatchGetImage). Through \`audit()\`, as the CLI runs it.`);
+  log();
+  log('| --concurrency | calls | floor | wall time | repositories a second |');
+  log('| ---: | ---: | ---: | ---: | ---: |');
+  for (const concurrency of [4, 16, 64]) {
+    mocked(large);
+    t = performance.now();
+    const report = await audit({ regions: ['eu-west-1'], concurrency });
+    const ms = performance.now() - t;
+    log(`| ${concurrency} | ${report.registries[0].apiCalls.toLocaleString('en-US')} (stub counted ${calls.toLocaleString('en-US')}) | `
+      + `${floorCalls(large).toLocaleString('en-US')} | ${(ms / 1000).toFixed(1)} s | ${Math.round(large.repositories / (ms / 1000))} |`);
   }
 
   if (!QUICK) {

@@ -39,6 +39,7 @@ buildSync({
 });
 
 // Declarations of the typed function only (index, compute, model): no AWS SDK type is in them.
+// (rootDir is src/: the audit shares src/private/region-names.ts with the library.)
 const PUBLIC = new Set(['index.d.ts', 'compute.d.ts', 'model.d.ts']);
 const program = ts.createProgram([join(source, 'index.ts')], {
   declaration: true,
@@ -49,12 +50,15 @@ const program = ts.createProgram([join(source, 'index.ts')], {
   strict: true,
   skipLibCheck: true,
   types: ['node'],
-  rootDir: source,
-  outDir: out,
+  rootDir: join(root, 'src'),
+  outDir: join(root, 'lib'),
 });
 const emitted = program.emit(undefined, (file, text) => {
   const name = relative(out, file);
   if (PUBLIC.has(name)) {
+    if (/from '\.\.\//.test(text)) {
+      throw new Error(`bundle:audit: ${name} refers to a module outside src/audit; keep the public types self-contained`);
+    }
     if (/@aws-sdk|@smithy/.test(text)) {
       throw new Error(`bundle:audit: ${name} refers to an AWS SDK type; keep the public types plain`);
     }

@@ -1,22 +1,40 @@
 /**
- * `cdk-ecr-shared-layers audit`: the command line around `audit()`. Parses flags (usage errors name
- * the flag, exit 2), runs the audit with progress on stderr when stderr is a terminal, prints the
- * report (table, --json or --markdown) on stdout, and exits 1 when a --fail-on condition holds.
+ * `cdk-ecr-shared-layers audit`: the command line around `audit()`. Parses flags with Node's
+ * util.parseArgs (usage errors name the flag, exit 2), runs the audit with progress on stderr when
+ * stderr is a terminal, prints the report (`--output table|json|markdown|html`) on stdout, exits 3
+ * when nothing of any registry could be read and 1 when a --fail-on condition holds.
  */
+import { readFileSync } from 'fs';
+import { join } from 'path';
 import { parseArgs } from 'util';
-import { audit, AuditOptions, AuditReport, AuditUsageError, DEFAULT_AUDIT_ROLE_NAME, DEFAULT_CONCURRENCY, DEFAULT_PRICE_PER_GB_MONTH } from './index';
-import { renderJson, renderMarkdown, renderTable } from './render';
+import {
+  audit, AuditOptions, AuditReport, AuditUsageError, DEFAULT_AUDIT_ROLE_NAME, DEFAULT_CONCURRENCY, DEFAULT_PRICE_PER_GB_MONTH,
+  isRegionName, nothingRead, SCHEMA_VERSION,
+} from './index';
+import { renderHtml, renderJson, renderMarkdown, renderTable } from './render';
 
 export const EXIT_OK = 0;
 /** A `--fail-on` condition holds for at least one registry. */
 export const EXIT_FAIL_ON = 1;
 /** Bad flags: nothing was read. */
 export const EXIT_USAGE = 2;
-/** The audit could not read any registry (every account or region failed), or stopped on an unexpected error. */
+/** Nothing of any registry asked for could be read (every part UNKNOWN, or the account not reached), or the audit stopped on an unexpected error. */
 export const EXIT_NOTHING_READ = 3;
 
 export const FAIL_ON_CONDITIONS = ['islands', 'disabled', 'unknown'] as const;
 export type FailOn = typeof FAIL_ON_CONDITIONS[number];
+
+export const OUTPUTS = ['table', 'json', 'markdown', 'html'] as const;
+export type Output = typeof OUTPUTS[number];
+
+/** The package's version, from its package.json (two folders up from src/audit/ and from lib/audit/). */
+export function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version?: string }).version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
 
 export const USAGE = `Usage: cdk-ecr-shared-layers audit [flags]
 
@@ -24,25 +42,28 @@ Reads Amazon ECR registries (Describe/Get/List calls only) and reports their enc
 the BLOB_MOUNTING setting, and the storage that layer sharing saves.
 
 Where:
-  --region REGION[,REGION]    regions to read (repeatable); default: AWS_REGION or the profile's region
+  --region REGION[,REGION]    regions to read (repeatable); default: AWS_REGION, AWS_DEFAULT_REGION, the profile's region
   --profile NAME              named profile for credentials; default: the SDK's default credential chain
   --endpoint-url URL          endpoint for ECR, STS and Organizations (emulators, VPC endpoints)
 Fleet:
   --accounts ID[,ID]          accounts to read through --role-name (repeatable)
   --organization              every ACTIVE account of the organization (organizations:ListAccounts)
   --role-name NAME            role assumed in each account; default: ${DEFAULT_AUDIT_ROLE_NAME}
-  --concurrency N             registries read at once (1-256); default: ${DEFAULT_CONCURRENCY}
+  --concurrency N             registries read at once, and repositories read at once
+                              (within a registry and across registries) (1-256); default: ${DEFAULT_CONCURRENCY}
 Report:
   --price-per-gb-month USD    storage price; default: ${DEFAULT_PRICE_PER_GB_MONTH} (ECR standard storage)
   --top N                     shared blobs listed per registry (0-100); default: 5
-  --json                      the report as JSON (schemaVersion 1)
-  --markdown                  the report as Markdown (CI summaries)
+  --output FORMAT             table (people), json (scripts, schemaVersion ${SCHEMA_VERSION}), markdown (CI summaries),
+                              html (one self-contained page); default: table
+  --json, --markdown          the same as --output json, --output markdown
   --fail-on COND[,COND]       exit 1 when: islands (a registry has more than one island),
                               disabled (BLOB_MOUNTING is not ENABLED, UNKNOWN included),
                               unknown (some part of the report could not be read)
   -h, --help                  this text
+  --version                   the package's version
 
-Exit codes: 0 report printed; 1 a --fail-on condition holds; 2 usage error; 3 no registry could be read.
+Exit codes: 0 report printed; 1 a --fail-on condition holds; 2 usage error; 3 nothing of any registry could be read.
 `;
 
 export interface CliIo {
@@ -69,8 +90,9 @@ function integer(flag: string, raw: string | undefined, min: number, max: number
 
 export interface ParsedCommand {
   readonly help: boolean;
+  readonly version?: boolean;
   readonly options: AuditOptions;
-  readonly format: 'table' | 'json' | 'markdown';
+  readonly format: Output;
   readonly failOn: readonly FailOn[];
 }
 
@@ -92,8 +114,10 @@ export function parseCommand(argv: readonly string[]): ParsedCommand {
         'concurrency': { type: 'string' },
         'price-per-gb-month': { type: 'string' },
         'top': { type: 'string' },
+        'output': { type: 'string' },
         'json': { type: 'boolean' },
         'markdown': { type: 'boolean' },
+        'version': { type: 'boolean' },
         'fail-on': { type: 'string', multiple: true },
         'help': { type: 'boolean', short: 'h' },
       },
@@ -118,6 +142,9 @@ export function parseCommand(argv: readonly string[]): ParsedCommand {
   if (values.help) {
     return { help: true, options: {}, format: 'table', failOn: [] };
   }
+  if (values.version) {
+    return { help: false, version: true, options: {}, format: 'table', failOn: [] };
+  }
   if (positionals[0] !== 'audit' || positionals.length > 1) {
     throw new UsageError(positionals.length === 0
       ? 'missing command: expected `audit`.'
@@ -126,7 +153,7 @@ export function parseCommand(argv: readonly string[]): ParsedCommand {
 
   const regions = list(values.region);
   for (const region of regions) {
-    if (!/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/.test(region)) {
+    if (!isRegionName(region)) {
       throw new UsageError(`--region '${region}' is not a region name; expected like eu-west-1.`);
     }
   }
@@ -168,8 +195,17 @@ export function parseCommand(argv: readonly string[]): ParsedCommand {
       throw new UsageError(`--price-per-gb-month must be a non-negative number of USD, got '${rawPrice}'.`);
     }
   }
-  if (values.json && values.markdown) {
-    throw new UsageError('--json and --markdown cannot be used together: pick one output.');
+  const outputs = [
+    ...(values.output !== undefined ? [values.output] : []),
+    ...(values.json ? ['json'] : []),
+    ...(values.markdown ? ['markdown'] : []),
+  ];
+  if (values.output !== undefined && !(OUTPUTS as readonly string[]).includes(values.output)) {
+    throw new UsageError(`--output '${values.output}' is not a format; expected ${OUTPUTS.join(', ')}.`);
+  }
+  if (new Set(outputs).size > 1) {
+    const given = [...(values.output !== undefined ? [`--output ${values.output}`] : []), ...(values.json ? ['--json'] : []), ...(values.markdown ? ['--markdown'] : [])];
+    throw new UsageError(`${given.join(' and ')} cannot be used together: pick one output.`);
   }
   const failOn = list(values['fail-on']);
   for (const condition of failOn) {
@@ -179,7 +215,7 @@ export function parseCommand(argv: readonly string[]): ParsedCommand {
   }
   return {
     help: false,
-    format: values.json ? 'json' : values.markdown ? 'markdown' : 'table',
+    format: (outputs[0] ?? 'table') as Output,
     failOn: failOn as FailOn[],
     options: {
       regions: regions.length > 0 ? regions : undefined,
@@ -200,10 +236,14 @@ export function failures(report: AuditReport, failOn: readonly FailOn[]): string
   const out: string[] = [];
   for (const r of report.registries) {
     const where = `${r.account} ${r.region}`;
+    if (failOn.includes('unknown') && r.unreadable !== null) {
+      out.push(`unknown: ${where} could not be read: ${r.unreadable}`);
+      continue;
+    }
     if (failOn.includes('islands') && r.islands.length > 1) {
       out.push(`islands: ${where} has ${r.islands.length} encryption islands`);
     }
-    if (failOn.includes('disabled') && r.blobMounting !== 'ENABLED') {
+    if (failOn.includes('disabled') && r.blobMounting !== 'ENABLED' && r.unreadable === null) {
       out.push(`disabled: ${where} has BLOB_MOUNTING ${r.blobMounting}`);
     }
     if (failOn.includes('unknown') && r.unknown.length > 0) {
@@ -229,16 +269,16 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.stdout.write(USAGE);
     return EXIT_OK;
   }
-  const progress = io.stderr.isTTY
-    ? (done: number, total: number, registry: string) => io.stderr.write(`\r\x1b[Kreading registries ${done}/${total} (${registry})`)
-    : undefined;
+  if (command.version) {
+    io.stdout.write(`cdk-ecr-shared-layers ${packageVersion()}\n`);
+    return EXIT_OK;
+  }
+  const progress = io.stderr.isTTY ? terminalProgress(io.stderr) : undefined;
   let report: AuditReport;
   try {
-    report = await audit({ ...command.options, onProgress: progress });
+    report = await audit({ ...command.options, onProgress: progress?.registry, onRepositoryProgress: progress?.repository });
   } catch (error) {
-    if (progress) {
-      io.stderr.write('\r\x1b[K');
-    }
+    progress?.clear();
     if (error instanceof AuditUsageError) {
       io.stderr.write(`cdk-ecr-shared-layers: ${error.message}\n`);
       return EXIT_USAGE;
@@ -246,13 +286,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.stderr.write(`cdk-ecr-shared-layers: the audit stopped: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}\n`);
     return EXIT_NOTHING_READ;
   }
-  if (progress) {
-    io.stderr.write('\r\x1b[K');
-  }
-  const render = command.format === 'json' ? renderJson : command.format === 'markdown' ? renderMarkdown : renderTable;
+  progress?.clear();
+  const render = { table: renderTable, json: renderJson, markdown: renderMarkdown, html: renderHtml }[command.format];
   io.stdout.write(render(report));
-  if (report.registries.length === 0) {
-    io.stderr.write('cdk-ecr-shared-layers: no registry could be read (see the errors in the report).\n');
+  if (nothingRead(report)) {
+    io.stderr.write(`cdk-ecr-shared-layers: nothing could be read: ${causes(report)}\n`);
     return EXIT_NOTHING_READ;
   }
   const failed = failures(report, command.failOn);
@@ -261,4 +299,50 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return EXIT_FAIL_ON;
   }
   return EXIT_OK;
+}
+
+/** The distinct reasons nothing could be read, said once each (the same credentials error for every registry is one line). */
+function causes(report: AuditReport): string {
+  const reasons = [
+    ...report.registries.map((r) => r.unreadable ?? ''),
+    ...report.errors.map((e) => `${e.operation}: ${e.reason}`),
+  ].flatMap((r) => r.split('; ')).filter((r) => r !== '');
+  const distinct = [...new Set(reasons)];
+  if (distinct.length === 0) {
+    return 'no registry to read.';
+  }
+  return distinct.length <= 3 ? distinct.join('; ') : `${distinct.slice(0, 3).join('; ')} (and ${distinct.length - 3} more reasons in the report)`;
+}
+
+/** Progress on one stderr line of a terminal: registries done, and repositories read of the registry being read. At most 10 updates a second. */
+function terminalProgress(stderr: CliIo['stderr']) {
+  let registries = '';
+  let repositories = '';
+  let last = 0;
+  let shown = false;
+  const show = (force: boolean) => {
+    const now = Date.now();
+    if (!force && now - last < 100) {
+      return;
+    }
+    last = now;
+    shown = true;
+    stderr.write(`\r\x1b[Kreading ${[registries, repositories].filter(Boolean).join(', ')}`);
+  };
+  return {
+    registry: (done: number, total: number, registry: string) => {
+      registries = `registries ${done}/${total} (${registry})`;
+      repositories = '';
+      show(done === total);
+    },
+    repository: (registry: string, done: number, total: number) => {
+      repositories = `${registry}: repositories ${done}/${total}`;
+      show(done === 0 || done === total);
+    },
+    clear: () => {
+      if (shown) {
+        stderr.write('\r\x1b[K');
+      }
+    },
+  };
 }

@@ -1,5 +1,5 @@
 /**
- * The audit's arithmetic: from the plain model to the report (the JSON schema, version 1).
+ * The audit's arithmetic: from the plain model to the report (the JSON schema, version 2).
  * Pure: no I/O, no clock, no randomness. Every blob (layer or config) counts once per digest,
  * with the size its manifest gives.
  */
@@ -15,7 +15,13 @@ export interface Saving {
   readonly bytes: number;
   /** Of `withoutSharing`, one decimal. */
   readonly percent: number;
-  /** Money per month at `pricePerGbMonth`, two decimals. */
+  /** Money per month at `pricePerGbMonth`, unrounded (renderers round for people). */
+  readonly perMonth: number;
+}
+
+/** What a change saves: bytes (negative: it costs) and money per month, unrounded. */
+export interface Marginal {
+  readonly bytes: number;
   readonly perMonth: number;
 }
 
@@ -29,13 +35,22 @@ export interface IslandReport {
 export interface OutlierReport {
   readonly repository: string;
   readonly encryption: Encryption;
+  /**
+   * What the registry's `withSharing` bytes would drop by if this repository alone joined the
+   * largest island (computed exactly: the bytes only it holds in its own island, minus the bytes
+   * of it the largest island does not hold yet). Outliers are sorted by it, largest first.
+   */
+  readonly savingIfJoined: Marginal;
   readonly fix: string;
 }
 
 export interface SharedBlobReport {
   readonly digest: string;
   readonly size: number;
+  /** Every repository that references the blob. */
   readonly repositories: string[];
+  /** Bytes that sharing within islands saves on this blob: size x (holders in an island - 1), summed over islands. */
+  readonly savedBytes: number;
 }
 
 export interface UnknownPart {
@@ -55,12 +70,13 @@ export interface RegistryReport {
   readonly outliers: OutlierReport[];
   /** Repositories of pull-through cache rules: they never mount, each counts alone. */
   readonly pullThroughCacheRepositories: string[];
-  readonly repositories: number;
-  readonly images: number;
-  readonly archivedImages: number;
+  /** The counts below are `null` when the repositories could not be read (then `islands`, `outliers` and `topSharedBlobs` are empty). */
+  readonly repositories: number | null;
+  readonly images: number | null;
+  readonly archivedImages: number | null;
   /** Images whose manifest could not be read (their blobs are not counted). */
-  readonly missingManifests: number;
-  readonly distinctBlobs: number;
+  readonly missingManifests: number | null;
+  readonly distinctBlobs: number | null;
   /** `null` when the repositories could not be read. */
   readonly bytes: { readonly withoutSharing: number; readonly withSharing: number; readonly oneIsland: number } | null;
   readonly savings: { readonly withSharing: Saving; readonly oneIsland: Saving } | null;
@@ -69,11 +85,17 @@ export interface RegistryReport {
   readonly advisories: string[];
   /** Parts of the registry that could not be read, with the reason. */
   readonly unknown: UnknownPart[];
+  /**
+   * When no part of the registry could be read: why, said once (the distinct reasons of its parts,
+   * joined with `; `). `null` when something was read.
+   */
+  readonly unreadable: string | null;
+  /** HTTP requests sent to read the registry, the SDK's retries included. */
   readonly apiCalls: number;
 }
 
 export interface AuditReport {
-  readonly schemaVersion: 1;
+  readonly schemaVersion: 2;
   readonly pricePerGbMonth: number;
   readonly registries: RegistryReport[];
   readonly totals: {
@@ -91,6 +113,12 @@ export interface ComputeOptions {
   /** How many shared blobs to list per registry. @default 5 */
   readonly top?: number;
 }
+
+/** The JSON schema version of the report (docs/audit.md): 2 since money is unrounded, counts of unread repositories null, and requests include retries. */
+export const SCHEMA_VERSION = 2;
+
+/** The parts of a registry the audit reads, each KNOWN or UNKNOWN. */
+export const REGISTRY_PARTS = ['blobMounting', 'repositories', 'pullThroughCacheRules', 'creationTemplates', 'replication'] as const;
 
 export function encryptionKey(encryption: Encryption): string {
   return `${encryption.type}|${encryption.kmsKey ?? ''}`;
@@ -123,8 +151,41 @@ function saving(withoutSharing: number, shared: number, price: number): Saving {
   return {
     bytes,
     percent: withoutSharing === 0 ? 0 : Math.round((bytes / withoutSharing) * 1000) / 10,
-    perMonth: Math.round((bytes / BYTES_PER_GB) * price * 100) / 100,
+    perMonth: (bytes / BYTES_PER_GB) * price,
   };
+}
+
+/** How many repositories of each island hold each blob. */
+function holdersByIsland(members: readonly RepositoryModel[]): Map<string, number> {
+  const count = new Map<string, number>();
+  for (const repo of members) {
+    for (const digest of repo.blobs) {
+      count.set(digest, (count.get(digest) ?? 0) + 1);
+    }
+  }
+  return count;
+}
+
+/**
+ * The bytes the registry's `withSharing` drops by when `repository` moves from `ownIsland` (the
+ * holder counts of its island, itself included) to the island whose holder counts are `target`:
+ * the blobs only it holds in its own island leave that island, the blobs the target does not hold
+ * yet join the target.
+ */
+export function savingIfJoined(repository: RepositoryModel, ownIsland: ReadonlyMap<string, number>,
+  target: ReadonlyMap<string, number>, sizes: ReadonlyMap<string, number>): number {
+  let freed = 0;
+  let added = 0;
+  for (const digest of repository.blobs) {
+    const size = sizes.get(digest) ?? 0;
+    if ((ownIsland.get(digest) ?? 0) <= 1) {
+      freed += size;
+    }
+    if (!target.has(digest)) {
+      added += size;
+    }
+  }
+  return freed - added;
 }
 
 function compareIslands(a: IslandReport, b: IslandReport): number {
@@ -135,7 +196,7 @@ export function computeRegistry(model: RegistryModel, options: ComputeOptions = 
   const price = options.pricePerGbMonth ?? DEFAULT_PRICE_PER_GB_MONTH;
   const top = options.top ?? 5;
   const unknownParts: UnknownPart[] = [];
-  for (const part of ['blobMounting', 'repositories', 'pullThroughCacheRules', 'creationTemplates', 'replication'] as const) {
+  for (const part of REGISTRY_PARTS) {
     const value = model[part];
     if (value.state === 'UNKNOWN') {
       unknownParts.push({ part, reason: value.reason });
@@ -153,26 +214,31 @@ export function computeRegistry(model: RegistryModel, options: ComputeOptions = 
     const key = encryptionKey(repo.encryption);
     groups.set(key, [...(groups.get(key) ?? []), repo]);
   }
-  const islands: IslandReport[] = [...groups.values()].map((members) => ({
-    encryption: members[0].encryption,
-    repositories: members.map((r) => r.name),
-    bytes: distinctBytes(members, sizes),
-  })).sort(compareIslands);
+  const grouped = [...groups.values()].map((members) => ({
+    members,
+    holders: holdersByIsland(members),
+    report: { encryption: members[0].encryption, repositories: members.map((r) => r.name), bytes: distinctBytes(members, sizes) } as IslandReport,
+  })).sort((a, b) => compareIslands(a.report, b.report));
+  const islands = grouped.map((g) => g.report);
 
   const outliers: OutlierReport[] = [];
-  if (islands.length > 1) {
-    const main = describeEncryption(islands[0].encryption);
-    for (const island of islands.slice(1)) {
-      for (const repository of island.repositories) {
+  if (grouped.length > 1) {
+    const largest = grouped[0];
+    const main = describeEncryption(largest.report.encryption);
+    for (const island of grouped.slice(1)) {
+      for (const repo of island.members) {
+        const bytes = savingIfJoined(repo, island.holders, largest.holders, sizes);
         outliers.push({
-          repository,
-          encryption: island.encryption,
-          fix: `${repository} (${describeEncryption(island.encryption)}) cannot mount blobs from the largest island (${main}). `
+          repository: repo.name,
+          encryption: island.report.encryption,
+          savingIfJoined: { bytes, perMonth: (bytes / BYTES_PER_GB) * price },
+          fix: `${repo.name} (${describeEncryption(island.report.encryption)}) cannot mount blobs from the largest island (${main}). `
             + `Encryption is set at creation only: create a repository with ${main} (SharedLayerRegistry.addRepository or SharedRepository), `
             + 'push its images there, then retire this one.',
         });
       }
     }
+    outliers.sort((a, b) => b.savingIfJoined.bytes - a.savingIfJoined.bytes || a.repository.localeCompare(b.repository));
   }
 
   const withoutSharing = repositories.reduce((sum, repo) => sum + distinctBytes([repo], sizes), 0);
@@ -191,10 +257,18 @@ export function computeRegistry(model: RegistryModel, options: ComputeOptions = 
       }
     }
   }
-  const topSharedBlobs = [...holders.entries()]
-    .filter(([, names]) => names.length > 1)
-    .map(([digest, names]) => ({ digest, size: sizes.get(digest) ?? 0, repositories: names }))
-    .sort((a, b) => b.size * (b.repositories.length - 1) - a.size * (a.repositories.length - 1) || a.digest.localeCompare(b.digest))
+  // What sharing saves on a blob: within each island, every holder after the first stores nothing.
+  const saved = new Map<string, number>();
+  for (const island of grouped) {
+    for (const [digest, count] of island.holders) {
+      if (count > 1) {
+        saved.set(digest, (saved.get(digest) ?? 0) + (sizes.get(digest) ?? 0) * (count - 1));
+      }
+    }
+  }
+  const topSharedBlobs = [...saved.entries()]
+    .map(([digest, savedBytes]) => ({ digest, size: sizes.get(digest) ?? 0, repositories: holders.get(digest) ?? [], savedBytes }))
+    .sort((a, b) => b.savedBytes - a.savedBytes || a.digest.localeCompare(b.digest))
     .slice(0, top);
 
   const advisories: string[] = [];
@@ -213,6 +287,7 @@ export function computeRegistry(model: RegistryModel, options: ComputeOptions = 
   }
 
   const known = model.repositories.state === 'KNOWN';
+  const count = (value: number) => (known ? value : null);
   return {
     account: model.account,
     region: model.region,
@@ -221,18 +296,24 @@ export function computeRegistry(model: RegistryModel, options: ComputeOptions = 
     islands,
     outliers,
     pullThroughCacheRepositories: cached.map((r) => r.name),
-    repositories: repositories.length,
-    images: repositories.reduce((sum, r) => sum + r.images, 0),
-    archivedImages: repositories.reduce((sum, r) => sum + r.archivedImages, 0),
-    missingManifests: repositories.reduce((sum, r) => sum + r.missingManifests, 0),
-    distinctBlobs: holders.size,
+    repositories: count(repositories.length),
+    images: count(repositories.reduce((sum, r) => sum + r.images, 0)),
+    archivedImages: count(repositories.reduce((sum, r) => sum + r.archivedImages, 0)),
+    missingManifests: count(repositories.reduce((sum, r) => sum + r.missingManifests, 0)),
+    distinctBlobs: count(holders.size),
     bytes: known ? { withoutSharing, withSharing, oneIsland } : null,
     savings: known ? { withSharing: saving(withoutSharing, withSharing, price), oneIsland: saving(withoutSharing, oneIsland, price) } : null,
     topSharedBlobs,
     advisories,
     unknown: unknownParts,
+    unreadable: unknownParts.length === REGISTRY_PARTS.length ? [...new Set(unknownParts.map((u) => u.reason))].join('; ') : null,
     apiCalls: model.apiCalls,
   };
+}
+
+/** Whether nothing could be read of any registry asked for (the CLI's exit 3): every registry unreadable, or none at all. */
+export function nothingRead(report: AuditReport): boolean {
+  return report.registries.every((r) => r.unreadable !== null);
 }
 
 function compareRegistries(a: { account: string; region: string }, b: { account: string; region: string }): number {
@@ -252,7 +333,7 @@ export function computeReport(models: readonly RegistryModel[], errors: readonly
     }
   }
   return {
-    schemaVersion: 1,
+    schemaVersion: SCHEMA_VERSION,
     pricePerGbMonth: price,
     registries,
     totals: {

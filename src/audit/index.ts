@@ -9,21 +9,22 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { fromIni } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { AuditReport, computeReport, DEFAULT_PRICE_PER_GB_MONTH } from './compute';
-import { mapLimit } from './limit';
+import { limiter, mapLimit } from './limit';
 import { AuditError, RegistryModel } from './model';
 import { describeFault, readRegistry } from './read';
 import { readBlobMountingOwners } from './setting-owners';
+import { partitionOfRegionName, REGION } from '../private/region-names';
 
 export * from './compute';
 export * from './model';
 
 /** The role the fleet audit assumes in each account unless `roleName` says otherwise (RegistryAuditRole's default name). */
 export const DEFAULT_AUDIT_ROLE_NAME = 'cdk-ecr-shared-layers-audit';
-/** Registries read at once. */
+/** Registries read at once, and repositories read at once across them. */
 export const DEFAULT_CONCURRENCY = 16;
 
 export interface AuditOptions {
-  /** Regions to read. @default the SDK's region (AWS_REGION, the profile's region) */
+  /** Regions to read. @default AWS_REGION, else AWS_DEFAULT_REGION, else the profile's region (as the aws CLI) */
   readonly regions?: readonly string[];
   /** A named profile for the credentials and the default region. @default the SDK's default credential chain */
   readonly profile?: string;
@@ -35,9 +36,13 @@ export interface AuditOptions {
   readonly organization?: boolean;
   /** @default DEFAULT_AUDIT_ROLE_NAME */
   readonly roleName?: string;
-  /** Registries (account x region) read at once. @default DEFAULT_CONCURRENCY */
+  /**
+   * Registries (account x region) read at once, and repositories read at once across those
+   * registries (one pool: a single registry reads this many repositories at once).
+   * @default DEFAULT_CONCURRENCY
+   */
   readonly concurrency?: number;
-  /** Repositories read at once within a registry. @default 4 */
+  /** Repositories read at once across registries, when it should differ from `concurrency`. @default concurrency */
   readonly repositoryConcurrency?: number;
   /** @default 0.10 (ECR standard storage) */
   readonly pricePerGbMonth?: number;
@@ -45,6 +50,8 @@ export interface AuditOptions {
   readonly top?: number;
   /** Called after each registry. */
   readonly onProgress?: (done: number, total: number, registry: string) => void;
+  /** Called while a registry is read: repositories read of its total (`registry` is `account/region`, `caller/region` for the caller's). */
+  readonly onRepositoryProgress?: (registry: string, done: number, total: number) => void;
 }
 
 /** Thrown for options that cannot work (the CLI prints it as a usage error). */
@@ -57,14 +64,11 @@ export class AuditUsageError extends Error {
 
 const ROLE_SESSION_NAME = 'cdk-ecr-shared-layers-audit';
 
-function partitionOf(region: string): string {
-  if (region.startsWith('cn-')) {
-    return 'aws-cn';
-  }
-  if (region.startsWith('us-gov-')) {
-    return 'aws-us-gov';
-  }
-  return 'aws';
+const partitionOf = partitionOfRegionName;
+
+/** Whether a string is a region name, by the rule the construct library uses too (src/private/region-names.ts). */
+export function isRegionName(region: string): boolean {
+  return REGION.test(region);
 }
 
 /** STS and Organizations have one endpoint per partition; us-east-1 signs for the commercial one. */
@@ -94,15 +98,29 @@ function assumedRole(sts: STSClient, roleArn: string): AwsCredentialIdentityProv
   };
 }
 
+/** The region when none is given, as the aws CLI finds it: AWS_REGION, AWS_DEFAULT_REGION, the profile's `region`. */
 async function defaultRegion(options: AuditOptions): Promise<string> {
+  const fromEnvironment = process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION;
+  if (fromEnvironment) {
+    return checkRegion(fromEnvironment, process.env.AWS_REGION ? 'AWS_REGION' : 'AWS_DEFAULT_REGION');
+  }
   const probe = new ECRClient({ profile: options.profile });
+  let region: string;
   try {
-    return await probe.config.region();
+    region = await probe.config.region();
   } catch {
-    throw new AuditUsageError('--region', 'No region: pass --region (e.g. --region eu-west-1), or set AWS_REGION, or a region in the profile.');
+    throw new AuditUsageError('--region', 'No region: pass --region (e.g. --region eu-west-1), or set AWS_REGION or AWS_DEFAULT_REGION, or a region in the profile.');
   } finally {
     probe.destroy();
   }
+  return checkRegion(region, `the region of profile ${options.profile ?? process.env.AWS_PROFILE ?? 'default'}`);
+}
+
+function checkRegion(region: string, source: string): string {
+  if (!isRegionName(region)) {
+    throw new AuditUsageError('--region', `${source} '${region}' is not a region name; expected like eu-west-1.`);
+  }
+  return region;
 }
 
 /** Settings every client of the audit shares: the SDK's adaptive retry (throttling backs off), the endpoint, the profile. */
@@ -118,7 +136,7 @@ interface Target {
 
 /** Reads every registry the options name and computes the report. Faults become UNKNOWN parts or `errors`. */
 export async function audit(options: AuditOptions = {}): Promise<AuditReport> {
-  const regions = options.regions && options.regions.length > 0 ? [...options.regions] : [await defaultRegion(options)];
+  const regions = options.regions && options.regions.length > 0 ? options.regions.map((r) => checkRegion(r, '--region')) : [await defaultRegion(options)];
   const base = options.profile ? fromIni({ profile: options.profile }) : undefined;
   const common = clientSettings(options);
   const errors: AuditError[] = [];
@@ -157,7 +175,10 @@ export async function audit(options: AuditOptions = {}): Promise<AuditReport> {
   }
 
   let done = 0;
-  const models = await mapLimit(targets, options.concurrency ?? DEFAULT_CONCURRENCY, async (target): Promise<RegistryModel | undefined> => {
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+  // One pool for the repositories of every registry: --concurrency bounds them within a registry and across a fleet.
+  const repositoryLimit = limiter(options.repositoryConcurrency ?? concurrency);
+  const models = await mapLimit(targets, concurrency, async (target): Promise<RegistryModel | undefined> => {
     const label = `${target.account ?? 'caller'}/${target.region}`;
     try {
       if (target.account && target.credentials) {
@@ -171,7 +192,14 @@ export async function audit(options: AuditOptions = {}): Promise<AuditReport> {
       const client = new ECRClient({ ...common, region: target.region, credentials: target.credentials });
       const ssm = new SSMClient({ ...common, region: target.region, credentials: target.credentials });
       try {
-        const model = await readRegistry({ client, region: target.region, account: target.account, repositoryConcurrency: options.repositoryConcurrency });
+        const onRepository = options.onRepositoryProgress;
+        const model = await readRegistry({
+          client,
+          region: target.region,
+          account: target.account,
+          limit: repositoryLimit,
+          onRepository: onRepository ? (read, total) => onRepository(label, read, total) : undefined,
+        });
         return { ...model, blobMountingOwners: await readBlobMountingOwners(ssm) };
       } finally {
         client.destroy();

@@ -1,6 +1,7 @@
 /**
  * Reads one registry (one account in one region) into the plain model, through Describe/Get/List
- * calls only, with the SDK's own paginators. Each call counts toward `apiCalls`. A call that fails
+ * calls only, with the SDK's own paginators. Every HTTP request counts toward `apiCalls`, the SDK's
+ * retries included (each response and each error says how many attempts it took). A call that fails
  * after the SDK's retries makes that part of the model UNKNOWN with the reason; nothing throws
  * except a programming error.
  */
@@ -14,7 +15,7 @@ import {
   paginateDescribeRepositories,
   paginateDescribeRepositoryCreationTemplates,
 } from '@aws-sdk/client-ecr';
-import { mapLimit } from './limit';
+import { Limit, limiter } from './limit';
 import {
   CreationTemplate, Encryption, Known, known, PullThroughCacheRule, RegistryModel,
   ReplicationDestination, RepositoryModel, unknown,
@@ -40,8 +41,18 @@ export interface ReadRegistryOptions {
   readonly region: string;
   /** The account, when known (fleet mode); otherwise read from DescribeRegistry. */
   readonly account?: string;
-  /** Repositories read at once within this registry. @default 4 */
+  /** Repositories read at once within this registry (ignored when `limit` is given). @default 4 */
   readonly repositoryConcurrency?: number;
+  /** A limiter shared with other registries: bounds the repositories read at once across all of them. */
+  readonly limit?: Limit;
+  /** Called after each repository is read, with how many of the registry's repositories are read. */
+  readonly onRepository?: (done: number, total: number) => void;
+}
+
+/** HTTP requests a response or an error took: the SDK's `$metadata.attempts` (1 when absent). */
+export function attemptsOf(result: unknown): number {
+  const attempts = (result as { $metadata?: { attempts?: number } } | undefined)?.$metadata?.attempts;
+  return typeof attempts === 'number' && attempts > 0 ? attempts : 1;
 }
 
 /** One line, no stack: `AccessDeniedException: User ... is not authorized (HTTP 400)`. */
@@ -51,8 +62,11 @@ export function describeFault(error: unknown): string {
   }
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
   if (/Deserialization error/.test(error.message)) {
-    // An HTML or empty page instead of an API answer: the endpoint does not implement the operation.
-    return `the endpoint answered without an API response${status ? ` (HTTP ${status})` : ''}: not supported there`;
+    // An HTML or empty page instead of an API answer: a proxy, a firewall, or an endpoint without the operation.
+    const why = status === 403 ? 'access denied before the service (a proxy or a firewall?)'
+      : status === 404 || status === 500 || status === 501 ? 'the operation is not supported there (or the service failed)'
+        : 'not an answer of the service';
+    return `the endpoint answered without an API response${status ? ` (HTTP ${status})` : ''}: ${why}`;
   }
   const name = error.name && error.name !== 'Error' ? error.name : 'Error';
   const message = (error.message || '(no message)').replace(/\s+/g, ' ').trim().slice(0, 300);
@@ -61,12 +75,20 @@ export function describeFault(error: unknown): string {
 
 interface Counter { calls: number }
 
-async function attempt<T>(read: () => Promise<T>): Promise<Known<T>> {
+async function attempt<T>(counter: Counter, read: () => Promise<T>): Promise<Known<T>> {
   try {
     return known(await read());
   } catch (error) {
+    counter.calls += attemptsOf(error);
     return unknown(describeFault(error));
   }
+}
+
+/** Sends a command and counts its requests (a failed one is counted by `attempt`). */
+async function counted<T>(counter: Counter, send: () => Promise<T>): Promise<T> {
+  const response = await send();
+  counter.calls += attemptsOf(response);
+  return response;
 }
 
 function encryptionOf(config: { encryptionType?: string; kmsKey?: string } | undefined): Encryption {
@@ -121,7 +143,7 @@ async function readRepository(
     filter: { imageStatus: 'ANY' },
   });
   for await (const page of pages) {
-    counter.calls++;
+    counter.calls += attemptsOf(page);
     for (const image of page.imageDetails ?? []) {
       images++;
       if (image.imageStatus === 'ARCHIVED') {
@@ -141,12 +163,11 @@ async function readRepository(
     const children: string[] = [];
     for (const batch of chunks(pending, BATCH_GET_IMAGE_MAX)) {
       batch.forEach((digest) => fetched.add(digest));
-      counter.calls++;
-      const response = await client.send(new BatchGetImageCommand({
+      const response = await counted(counter, () => client.send(new BatchGetImageCommand({
         repositoryName: name,
         imageIds: batch.map((imageDigest) => ({ imageDigest })),
         acceptedMediaTypes: ACCEPTED_MEDIA_TYPES,
-      }));
+      })));
       const seen = new Set<string>();
       for (const image of response.images ?? []) {
         const digest = image.imageId?.imageDigest;
@@ -198,9 +219,8 @@ export async function readRegistry(options: ReadRegistryOptions): Promise<Regist
   const { client, region } = options;
   const counter: Counter = { calls: 0 };
 
-  const blobMounting = await attempt(async () => {
-    counter.calls++;
-    const response = await client.send(new GetAccountSettingCommand({ name: 'BLOB_MOUNTING' }));
+  const blobMounting = await attempt(counter, async () => {
+    const response = await counted(counter, () => client.send(new GetAccountSettingCommand({ name: 'BLOB_MOUNTING' })));
     const value = response.value;
     if (value !== 'ENABLED' && value !== 'DISABLED') {
       throw new Error(`GetAccountSetting returned ${JSON.stringify(value)} for BLOB_MOUNTING, expected ENABLED or DISABLED`);
@@ -209,9 +229,8 @@ export async function readRegistry(options: ReadRegistryOptions): Promise<Regist
   });
 
   let registryId: string | undefined;
-  const replication = await attempt(async () => {
-    counter.calls++;
-    const response = await client.send(new DescribeRegistryCommand({}));
+  const replication = await attempt(counter, async () => {
+    const response = await counted(counter, () => client.send(new DescribeRegistryCommand({})));
     registryId = response.registryId;
     const destinations: ReplicationDestination[] = [];
     for (const rule of response.replicationConfiguration?.rules ?? []) {
@@ -222,10 +241,10 @@ export async function readRegistry(options: ReadRegistryOptions): Promise<Regist
     return destinations;
   });
 
-  const pullThroughCacheRules = await attempt(async () => {
+  const pullThroughCacheRules = await attempt(counter, async () => {
     const rules: PullThroughCacheRule[] = [];
     for await (const page of paginateDescribePullThroughCacheRules({ client }, {})) {
-      counter.calls++;
+      counter.calls += attemptsOf(page);
       for (const rule of page.pullThroughCacheRules ?? []) {
         rules.push({ prefix: rule.ecrRepositoryPrefix ?? '', upstream: rule.upstreamRegistryUrl });
       }
@@ -233,10 +252,10 @@ export async function readRegistry(options: ReadRegistryOptions): Promise<Regist
     return rules;
   });
 
-  const creationTemplates = await attempt(async () => {
+  const creationTemplates = await attempt(counter, async () => {
     const templates: CreationTemplate[] = [];
     for await (const page of paginateDescribeRepositoryCreationTemplates({ client }, {})) {
-      counter.calls++;
+      counter.calls += attemptsOf(page);
       for (const t of page.repositoryCreationTemplates ?? []) {
         templates.push({ prefix: t.prefix ?? '', appliedFor: t.appliedFor ?? [], encryption: encryptionOf(t.encryptionConfiguration) });
       }
@@ -247,10 +266,10 @@ export async function readRegistry(options: ReadRegistryOptions): Promise<Regist
   const blobSizes = new Map<string, number>();
   const interned = new Map<string, string>();
   const prefixes = pullThroughCacheRules.state === 'KNOWN' ? pullThroughCacheRules.value.map((r) => r.prefix) : [];
-  const repositories = await attempt(async () => {
+  const repositories = await attempt(counter, async () => {
     const listed: Array<{ name: string; encryption: Encryption }> = [];
     for await (const page of paginateDescribeRepositories({ client, pageSize: PAGE_SIZE }, {})) {
-      counter.calls++;
+      counter.calls += attemptsOf(page);
       for (const repo of page.repositories ?? []) {
         registryId ??= repo.registryId;
         if (repo.repositoryName) {
@@ -258,11 +277,18 @@ export async function readRegistry(options: ReadRegistryOptions): Promise<Regist
         }
       }
     }
-    return mapLimit(listed, options.repositoryConcurrency ?? 4, (repo) => readRepository(
-      client, repo.name, repo.encryption,
-      prefixes.some((prefix) => prefix !== '' && (repo.name === prefix || repo.name.startsWith(`${prefix}/`))),
-      blobSizes, interned, counter,
-    ));
+    const limit = options.limit ?? limiter(options.repositoryConcurrency ?? 4);
+    let done = 0;
+    options.onRepository?.(0, listed.length);
+    return Promise.all(listed.map((repo) => limit(async () => {
+      const read = await readRepository(
+        client, repo.name, repo.encryption,
+        prefixes.some((prefix) => prefix !== '' && (repo.name === prefix || repo.name.startsWith(`${prefix}/`))),
+        blobSizes, interned, counter,
+      );
+      options.onRepository?.(++done, listed.length);
+      return read;
+    })));
   });
 
   return {

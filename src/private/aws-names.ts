@@ -1,5 +1,6 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
+import { partitionOfRegionName } from './region-names';
 
 // The names and patterns of AWS that several parts of the library check; each is defined here only.
 // Sources: the Amazon ECR API reference (CreateRepository, RepositoryFilter, CreatePullThroughCacheRule,
@@ -8,12 +9,8 @@ import { RegionInfo } from 'aws-cdk-lib/region-info';
 /** A 12-digit AWS account id. */
 export const ACCOUNT_ID = /^[0-9]{12}$/;
 
-/**
- * A region name, for example `eu-west-1`, `us-gov-west-1`, `cn-north-1`, `eusc-de-east-1` or
- * `us-isob-east-1`: an area of 2-4 letters, an optional sub-area, a compass direction, a number (the
- * shape of every region name AWS has published; a typo such as `eu-wset-1` is not a region).
- */
-export const REGION = /^[a-z]{2,4}(?:-[a-z]{2,4})?-(?:central|north|south|east|west|northeast|northwest|southeast|southwest)-[0-9]{1,2}$/;
+/** A region name (defined with the audit CLI's, which cannot load aws-cdk-lib). */
+export { REGION } from './region-names';
 
 /**
  * One or more `/`-separated repository name components of ECR (no length limit): the OCI pattern of
@@ -100,12 +97,6 @@ export const ECR_LIMITS = {
 /** A KMS alias ARN or name (`alias/...`). */
 export const KMS_ALIAS = /(^|:)alias\//;
 
-/** The partitions of region name prefixes that aws-cdk-lib's region facts may not know yet. */
-const PARTITION_PREFIXES: ReadonlyArray<readonly [string, string]> = [
-  ['cn-', 'aws-cn'], ['us-gov-', 'aws-us-gov'], ['us-isob-', 'aws-iso-b'], ['us-iso-', 'aws-iso'],
-  ['eu-isoe-', 'aws-iso-e'], ['us-isof-', 'aws-iso-f'], ['eusc-', 'aws-eusc'],
-];
-
 /**
  * The partition of a region: from aws-cdk-lib's region facts, else from the region's prefix.
  * Undefined for a token.
@@ -118,7 +109,7 @@ export function partitionOf(region: string): string | undefined {
   if (known) {
     return known;
   }
-  return PARTITION_PREFIXES.find(([prefix]) => region.startsWith(prefix))?.[1] ?? 'aws';
+  return partitionOfRegionName(region);
 }
 
 /** The ARN of every repository of the stack's registry (account and region), those created later included. */

@@ -1,3 +1,5 @@
+import { readFileSync } from 'fs';
+import { join } from 'path';
 import {
   BatchGetImageCommand, DescribeImagesCommand, DescribePullThroughCacheRulesCommand, DescribeRegistryCommand,
   DescribeRepositoriesCommand, DescribeRepositoryCreationTemplatesCommand, ECRClient, GetAccountSettingCommand,
@@ -46,6 +48,10 @@ describe('usage errors name the flag (exit 2)', () => {
   test.each([
     [['audit', '--regoin', 'eu-west-1'], 'unknown flag --regoin'],
     [['audit', '--region', 'europe'], "--region 'europe' is not a region name; expected like eu-west-1"],
+    [['audit', '--region', 'us-eats-1'], "--region 'us-eats-1' is not a region name; expected like eu-west-1"],
+    [['audit', '--region', 'us-east'], "--region 'us-east' is not a region name"],
+    [['audit', '--output', 'yaml'], "--output 'yaml' is not a format; expected table, json, markdown, html"],
+    [['audit', '--output', 'html', '--json'], '--output html and --json cannot be used together: pick one output'],
     [['audit', '--accounts', '12345'], "--accounts '12345' is not an account id; expected 12 digits"],
     [['audit', '--accounts', '111111111111', '--organization'], '--accounts and --organization cannot be used together'],
     [['audit', '--role-name', 'r'], '--role-name applies to a fleet: add --accounts or --organization'],
@@ -54,6 +60,7 @@ describe('usage errors name the flag (exit 2)', () => {
     [['audit', '--price-per-gb-month=-1'], "--price-per-gb-month must be a non-negative number of USD, got '-1'"],
     [['audit', '--endpoint-url', 'localhost:4566'], "--endpoint-url 'localhost:4566' is not an http(s) URL"],
     [['audit', '--json', '--markdown'], '--json and --markdown cannot be used together'],
+    [['audit', '--output'], '--output needs a value'],
     [['audit', '--fail-on', 'islands,drift'], "--fail-on 'drift' is not a condition; expected islands, disabled, unknown"],
     [['audit', '--region'], '--region needs a value'],
     [['audit', '--top', '-3'], "--top got a value that starts with '-': write it as --top=VALUE"],
@@ -90,12 +97,39 @@ test('flags parse into the options of audit(): comma lists and repeats', () => {
   });
 });
 
+test('region names: every partition the library knows, eusc- included', () => {
+  const regions = ['eu-west-1', 'us-gov-west-1', 'cn-northwest-1', 'us-iso-east-1', 'us-isob-east-1', 'eu-isoe-west-1',
+    'us-isof-south-1', 'eusc-de-east-1', 'ap-southeast-7', 'mx-central-1', 'ca-west-1', 'il-central-1'];
+
+  const command = parseCommand(['audit', '--region', regions.join(',')]);
+
+  expect(command.options.regions).toEqual(regions);
+});
+
+test('--output json is --json, --output markdown is --markdown; --output html and table', () => {
+  expect(parseCommand(['audit', '--output', 'json']).format).toBe('json');
+  expect(parseCommand(['audit', '--json']).format).toBe('json');
+  expect(parseCommand(['audit', '--output=markdown', '--markdown']).format).toBe('markdown');
+  expect(parseCommand(['audit', '--output', 'html']).format).toBe('html');
+  expect(parseCommand(['audit']).format).toBe('table');
+});
+
 test('--help prints the flags and the exit codes', async () => {
   const out = io();
 
   expect(await runCli(['audit', '--help'], out.io)).toBe(EXIT_OK);
   expect(out.stdout()).toContain('--fail-on COND[,COND]');
-  expect(out.stdout()).toContain('Exit codes: 0 report printed; 1 a --fail-on condition holds; 2 usage error; 3 no registry could be read.');
+  expect(out.stdout()).toContain('--output FORMAT');
+  expect(out.stdout()).toContain('Exit codes: 0 report printed; 1 a --fail-on condition holds; 2 usage error; 3 nothing of any registry could be read.');
+});
+
+test('--version prints the package version', async () => {
+  const out = io();
+  const { version } = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
+
+  expect(await runCli(['--version'], out.io)).toBe(EXIT_OK);
+  expect(out.stdout()).toBe(`cdk-ecr-shared-layers ${version}\n`);
+  expect(ecr.calls()).toHaveLength(0);
 });
 
 test('the table goes to stdout; progress goes to stderr only when stderr is a terminal', async () => {
@@ -107,6 +141,9 @@ test('the table goes to stdout; progress goes to stderr only when stderr is a te
 
   expect(piped.stderr()).toBe('');
   expect(terminal.stderr()).toContain('reading registries 1/1 (caller/eu-west-1)');
+  // while the registry is read: repositories read of its total
+  expect(terminal.stderr()).toContain('caller/eu-west-1: repositories 0/2');
+  expect(terminal.stderr()).toContain('caller/eu-west-1: repositories 2/2');
   expect(piped.stdout()).toContain('Registry 111111111111 eu-west-1');
   expect(piped.stdout()).toMatch(/Blob mounting +DISABLED/);
   expect(terminal.stdout()).toBe(piped.stdout());
@@ -164,9 +201,43 @@ test('nothing readable: the report shows the errors and the exit code is 3, with
   const code = await runCli(['audit', '--accounts', '111111111111', '--region', 'eu-west-1'], out.io);
 
   expect(code).toBe(EXIT_NOTHING_READ);
-  expect(out.stdout()).toContain('UNKNOWN 111111111111 eu-west-1: sts:AssumeRole: ExpiredToken: expired (HTTP 400)');
-  expect(out.stderr()).toBe('cdk-ecr-shared-layers: no registry could be read (see the errors in the report).\n');
+  expect(out.stdout()).toContain('Not read 111111111111 eu-west-1: sts:AssumeRole: ExpiredToken: expired (HTTP 400)');
+  expect(out.stderr()).toBe('cdk-ecr-shared-layers: nothing could be read: sts:AssumeRole: ExpiredToken: expired (HTTP 400)\n');
   expect(out.stdout() + out.stderr()).not.toMatch(/\n\s+at /);
+});
+
+test('every part of every registry denied: exit 3 with the cause said once, also with --fail-on', async () => {
+  // GIVEN credentials that ECR refuses for every call, in two regions
+  ecr.reset();
+  ecr.onAnyCommand().rejects(new STSServiceException({
+    name: 'UnrecognizedClientException', message: 'The security token included in the request is invalid.', $fault: 'client', $metadata: { httpStatusCode: 400 },
+  }));
+  const out = io();
+
+  const code = await runCli(['audit', '--region', 'eu-west-1,us-east-1', '--fail-on', 'islands,disabled'], out.io);
+
+  expect(code).toBe(EXIT_NOTHING_READ);
+  expect(out.stderr()).toBe('cdk-ecr-shared-layers: nothing could be read: UnrecognizedClientException: The security token included in the request is invalid. (HTTP 400)\n');
+  // the table says it once per registry, not once per part
+  expect(out.stdout().match(/security token/g)).toHaveLength(2);
+  expect(out.stdout()).toContain('Not read        UnrecognizedClientException');
+});
+
+test('one registry read, another not at all: the report is printed and exit 0 (exit 1 with --fail-on unknown)', async () => {
+  const denied = new STSServiceException({ name: 'AccessDeniedException', message: 'denied', $fault: 'client', $metadata: { httpStatusCode: 400 } });
+  ecr.reset();
+  ecr.onAnyCommand().callsFake(async (_input: unknown, getClient: () => ECRClient) => {
+    if (await getClient().config.region() === 'us-east-1') {
+      throw denied;
+    }
+    return { registryId: '111111111111', repositories: [], imageDetails: [], name: 'BLOB_MOUNTING', value: 'ENABLED' };
+  });
+  const lenient = io();
+  const strict = io();
+
+  expect(await runCli(['audit', '--region', 'eu-west-1,us-east-1'], lenient.io)).toBe(EXIT_OK);
+  expect(await runCli(['audit', '--region', 'eu-west-1,us-east-1', '--fail-on', 'unknown'], strict.io)).toBe(EXIT_FAIL_ON);
+  expect(strict.stderr()).toBe('cdk-ecr-shared-layers: --fail-on unknown: UNKNOWN us-east-1 could not be read: AccessDeniedException: denied (HTTP 400)\n');
 });
 
 test('--markdown renders a summary table and the findings', async () => {
@@ -176,5 +247,32 @@ test('--markdown renders a summary table and the findings', async () => {
 
   expect(out.stdout()).toContain('| 111111111111 eu-west-1 | DISABLED | 2 | 2 |');
   expect(out.stdout()).toContain('### Findings');
-  expect(out.stdout()).toContain('- 111111111111 eu-west-1: b (KMS (aws/ecr)) cannot mount blobs from the largest island (AES256).');
+  expect(out.stdout()).toMatch(/- 111111111111 eu-west-1: fix 1 \(saves 1\.0 KiB, \$0\.00\/month\): b \(KMS \(aws\/ecr\)\) cannot mount blobs from the largest island \(AES256\)\./);
+});
+
+test('--concurrency bounds the repositories read at once within a registry', async () => {
+  // GIVEN a registry of 12 repositories whose DescribeImages answers after 20 ms
+  const names = Array.from({ length: 12 }, (_, i) => ({ repositoryName: `r${i}` }));
+  ecr.on(DescribeRepositoriesCommand).resolves({ repositories: names });
+  let inFlight = 0;
+  let most = 0;
+  ecr.on(DescribeImagesCommand).callsFake(async () => {
+    most = Math.max(most, ++inFlight);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    inFlight--;
+    return { imageDetails: [{ imageDigest: 'sha256:1' }] };
+  });
+  const widths: number[] = [];
+
+  for (const concurrency of ['1', '5']) {
+    most = 0;
+    const out = io();
+    // WHEN
+    expect(await runCli(['audit', '--region', 'eu-west-1', '--concurrency', concurrency, '--json'], out.io)).toBe(EXIT_OK);
+    widths.push(most);
+    expect((JSON.parse(out.stdout()) as AuditReport).registries[0].repositories).toBe(12);
+  }
+
+  // THEN
+  expect(widths).toEqual([1, 5]);
 });

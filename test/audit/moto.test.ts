@@ -6,7 +6,9 @@
  * pull-through cache rules and creation templates, which the report must show as UNKNOWN.
  * With CI=true a missing moto fails the run; elsewhere the suite is skipped and says why.
  */
-import { spawnSync } from 'child_process';
+import { spawn } from 'child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
 import { join } from 'path';
 import { CreateRepositoryCommand, ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
 import { CreateAccountCommand, CreateOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
@@ -26,7 +28,7 @@ const unavailable = motoUnavailable();
 const ci = process.env.CI === 'true';
 
 if (unavailable && ci) {
-  test('moto is installed (required with CI=true)', () => {
+  test('moto is installed (required with CI=true)', async () => {
     expect(unavailable).toBeUndefined();
   });
 }
@@ -38,24 +40,34 @@ interface Run { status: number | null; stdout: string; stderr: string }
 
 suite(title, () => {
   let moto: Moto;
-  const run = (...args: string[]): Run => {
-    const result = spawnSync(process.execPath, [BIN, ...args], {
-      encoding: 'utf8',
-      timeout: 60_000,
-      env: {
-        PATH: process.env.PATH,
-        AWS_ACCESS_KEY_ID: dummy.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: dummy.secretAccessKey,
-        AWS_REGION: 'eu-west-1',
-        // No retries of moto's HTTP 500 answers (the SDK reads the aws CLI's variable).
-        AWS_MAX_ATTEMPTS: '1',
-        AWS_CONFIG_FILE: join(__dirname, 'no-such-config'),
-        AWS_SHARED_CREDENTIALS_FILE: join(__dirname, 'no-such-credentials'),
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      },
-    });
-    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  // The environment of a user's shell: dummy keys, a region, no config files. NOT the SDK's
+  // Node-version switch: the bin must keep stderr clean by itself.
+  const userEnvironment: Record<string, string | undefined> = {
+    PATH: process.env.PATH,
+    AWS_ACCESS_KEY_ID: dummy.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: dummy.secretAccessKey,
+    AWS_REGION: 'eu-west-1',
+    // No retries of moto's HTTP 500 answers (the SDK reads the aws CLI's variable).
+    AWS_MAX_ATTEMPTS: '1',
+    AWS_CONFIG_FILE: join(__dirname, 'no-such-config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(__dirname, 'no-such-credentials'),
+    // No instance metadata service to wait for on a developer's machine or CI runner.
+    AWS_EC2_METADATA_DISABLED: 'true',
   };
+  // Asynchronous (not spawnSync): this process must keep draining moto's log pipe while the audit runs.
+  const runWith = (env: Record<string, string | undefined>, ...args: string[]): Promise<Run> => new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      timeout: 60_000,
+      env: Object.fromEntries(Object.entries({ ...userEnvironment, ...env }).filter(([, v]) => v !== undefined)) as NodeJS.ProcessEnv,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => { stdout += String(chunk); });
+    child.stderr.on('data', (chunk) => { stderr += String(chunk); });
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+  const run = (...args: string[]): Promise<Run> => runWith({}, ...args);
   const ecr = (region: string, credentials: Credentials = dummy) => new ECRClient({ region, endpoint: moto.endpoint, credentials });
 
   beforeAll(async () => {
@@ -75,15 +87,15 @@ suite(title, () => {
       client.destroy();
     }, 120_000);
 
-    test('--json reports the islands, the bytes computed from the pushed manifests, and UNKNOWN with reasons', () => {
+    test('--json reports the islands, the bytes computed from the pushed manifests, and UNKNOWN with reasons', async () => {
       // WHEN
-      const result = run('audit', '--region', region, '--endpoint-url', moto.endpoint, '--json');
+      const result = await run('audit', '--region', region, '--endpoint-url', moto.endpoint, '--json');
 
       // THEN
       expect(result.stderr).toBe('');
       expect(result.status).toBe(0);
       const report = JSON.parse(result.stdout) as AuditReport;
-      expect(report.schemaVersion).toBe(1);
+      expect(report.schemaVersion).toBe(2);
       expect(report.errors).toEqual([]);
       expect(report.registries).toHaveLength(1);
       const registry = report.registries[0];
@@ -93,7 +105,7 @@ suite(title, () => {
         [{ type: 'KMS', kmsKey: FIXTURE_KMS_KEY }, 3],
       ]);
       expect(registry.islands[1].repositories).toEqual(['services/svc-18', 'services/svc-19', 'services/svc-20']);
-      expect(registry.outliers.map((o) => o.repository)).toEqual(['services/svc-18', 'services/svc-19', 'services/svc-20']);
+      expect(registry.outliers.map((o) => o.repository).sort()).toEqual(['services/svc-18', 'services/svc-19', 'services/svc-20']);
       expect(registry.bytes).toEqual(expectedBytes(fixture));
       expect(registry.unknown.map((u) => u.part).sort()).toEqual(['blobMounting', 'creationTemplates', 'pullThroughCacheRules']);
       for (const part of registry.unknown) {
@@ -101,21 +113,58 @@ suite(title, () => {
       }
     });
 
-    test('the table names the islands, the fix, the savings and the UNKNOWN parts, without a stack trace', () => {
-      const result = run('audit', '--region', region, '--endpoint-url', moto.endpoint);
+    test('the table names the islands, the order of the fix, the savings and the unknown parts, without a stack trace', async () => {
+      const result = await run('audit', '--region', region, '--endpoint-url', moto.endpoint);
 
       expect(result.status).toBe(0);
       expect(result.stdout).toContain(`Registry ${MOTO_ACCOUNT} ${region}`);
-      expect(result.stdout).toMatch(/Blob mounting +UNKNOWN \(.*HTTP 500.*\)/);
+      expect(result.stdout).toMatch(/Blob mounting +unknown \(.*HTTP 500.*\)/);
       expect(result.stdout).toMatch(/Islands +2/);
-      expect(result.stdout).toContain('services/svc-18 (KMS arn:aws:kms:');
-      expect(result.stdout).toMatch(/with sharing +[\d.]+ [KMG]iB +saves [\d.]+ [KMG]iB \([\d.]+%/);
-      expect(result.stdout).toMatch(/UNKNOWN +pullThroughCacheRules: /);
+      expect(result.stdout).toMatch(/Order of the fix .*\n.*saves if it joined\n +1 +services\/svc-\d\d +KMS arn:aws:kms:\S+ +[\d.]+ [KMG]iB \(\$\d+\.\d\d\/month\)/);
+      expect(result.stdout).toMatch(/with sharing +[\d.]+ [KMG]iB +saves [\d.]+ [KMG]iB \([\d.]+%, \$\d+\.\d\d\/month\)/);
+      expect(result.stdout).toMatch(/Unknown +pullThroughCacheRules: /);
+      expect(result.stdout).toContain('Prices: $0.10/GB-month');
       expect(result.stdout + result.stderr).not.toMatch(/\n\s+at /);
     });
 
-    test('--fail-on islands,disabled exits 1 and says which condition held', () => {
-      const result = run('audit', '--region', region, '--endpoint-url', moto.endpoint, '--fail-on', 'islands,disabled', '--markdown');
+    test('--output json prints the same report as --json; no SDK notice on stderr under this Node', async () => {
+      const output = await run('audit', '--region', region, '--endpoint-url', moto.endpoint, '--output', 'json');
+      const alias = await run('audit', '--region', region, '--endpoint-url', moto.endpoint, '--json');
+
+      expect(output.status).toBe(0);
+      expect(output.stdout).toBe(alias.stdout);
+      expect(output.stderr).toBe('');
+      expect(output.stderr + alias.stderr).not.toContain('NodeVersionSupportWarning');
+    });
+
+    test('the order of the fix: outliers by their exact saving, which the moved registry confirms', async () => {
+      const report = JSON.parse((await run('audit', '--region', region, '--endpoint-url', moto.endpoint, '--json')).stdout) as AuditReport;
+      const registry = report.registries[0];
+
+      const savings = registry.outliers.map((o) => o.savingIfJoined.bytes);
+      expect(savings).toEqual([...savings].sort((a, b) => b - a));
+      for (const outlier of registry.outliers) {
+        // computed independently from the fixture: the registry with this repository in the AES256 island
+        const moved = fixture.map((repo) => (repo.name === outlier.repository ? { ...repo, encryption: { type: 'AES256' as const } } : repo));
+        expect(outlier.savingIfJoined.bytes).toBe(expectedBytes(fixture).withSharing - expectedBytes(moved).withSharing);
+      }
+    });
+
+    test('--output html: one page with a chart, the islands and the order of the fix, nothing from the network', async () => {
+      const result = await run('audit', '--region', region, '--endpoint-url', moto.endpoint, '--output', 'html');
+
+      expect(result.status).toBe(0);
+      expect(result.stdout.startsWith('<!doctype html>')).toBe(true);
+      expect(result.stdout).toContain('<svg class="chart"');
+      expect(result.stdout).toContain('<table class="islands">');
+      expect(result.stdout).toContain('<table class="outliers">');
+      expect(result.stdout).not.toMatch(/<script|<link|@import|url\(/i);
+      // the only URL is the SVG namespace (a name, never fetched)
+      expect(result.stdout.match(/https?:\/\/[^\s"']+/g)).toEqual(['http://www.w3.org/2000/svg']);
+    });
+
+    test('--fail-on islands,disabled exits 1 and says which condition held', async () => {
+      const result = await run('audit', '--region', region, '--endpoint-url', moto.endpoint, '--fail-on', 'islands,disabled', '--markdown');
 
       expect(result.status).toBe(1);
       expect(result.stdout).toContain('| Registry | Blob mounting |');
@@ -124,16 +173,63 @@ suite(title, () => {
     });
   });
 
-  test('an empty registry reads as zero bytes and one report line', () => {
-    const result = run('audit', '--region', 'ap-south-1', '--endpoint-url', moto.endpoint, '--json');
+  test('an empty registry reads as zero bytes and one report line', async () => {
+    const result = await run('audit', '--region', 'ap-south-1', '--endpoint-url', moto.endpoint, '--json');
 
     expect(result.status).toBe(0);
     const report = JSON.parse(result.stdout) as AuditReport;
-    expect(report.registries[0]).toMatchObject({ repositories: 0, islands: [], bytes: { withoutSharing: 0, withSharing: 0, oneIsland: 0 } });
+    expect(report.registries[0]).toMatchObject({
+      repositories: 0, islands: [], bytes: { withoutSharing: 0, withSharing: 0, oneIsland: 0 }, unreadable: null,
+    });
   });
 
-  test('a bad flag is a usage error that names the flag (exit 2), before any call', () => {
-    const result = run('audit', '--region', 'eu-west-1', '--price-per-gb-month', 'cheap');
+  test('no credentials: exit 3 and one line naming the cause', async () => {
+    const result = await runWith({ AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined }, 'audit', '--region', 'eu-west-1', '--endpoint-url', moto.endpoint,
+      '--fail-on', 'islands');
+
+    expect(result.status).toBe(3);
+    expect(result.stderr).toBe('cdk-ecr-shared-layers: nothing could be read: CredentialsProviderError: Could not load credentials from any providers\n');
+    // the report says it once, not once per part
+    expect(result.stdout.match(/Could not load credentials/g)).toHaveLength(1);
+  });
+
+  test('an unreachable endpoint: exit 3 and one line naming the cause, also for a fleet', async () => {
+    const single = await run('audit', '--region', 'eu-west-1', '--endpoint-url', 'http://127.0.0.1:9', '--json');
+    const fleet = await run('audit', '--accounts', '111111111111,222222222222', '--region', 'eu-west-1,us-east-1', '--endpoint-url', 'http://127.0.0.1:9');
+
+    expect(single.status).toBe(3);
+    expect(single.stderr).toMatch(/^cdk-ecr-shared-layers: nothing could be read: .*ECONNREFUSED.*\n$/);
+    expect((JSON.parse(single.stdout) as AuditReport).registries[0].unreadable).toMatch(/ECONNREFUSED/);
+    expect(fleet.status).toBe(3);
+    expect(fleet.stderr.split('\n').filter(Boolean)).toHaveLength(1);
+    expect(fleet.stderr).toMatch(/sts:AssumeRole: .*ECONNREFUSED/);
+  });
+
+  test('--version prints the package version', async () => {
+    const { version } = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
+
+    const result = await run('--version');
+
+    expect(result).toEqual({ status: 0, stdout: `cdk-ecr-shared-layers ${version}\n`, stderr: '' });
+  });
+
+  test('the region as the aws CLI finds it: AWS_DEFAULT_REGION, then the profile\'s region; a misspelt one is a usage error', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'audit-profile-'));
+    writeFileSync(join(home, 'config'), '[profile auditor]\nregion = ap-south-1\naws_access_key_id = testing\naws_secret_access_key = testing\n');
+
+    const fromDefault = await runWith({ AWS_REGION: undefined, AWS_DEFAULT_REGION: 'ap-northeast-2' }, 'audit', '--endpoint-url', moto.endpoint, '--json');
+    const fromProfile = await runWith({ AWS_REGION: undefined, AWS_CONFIG_FILE: join(home, 'config') },
+      'audit', '--profile', 'auditor', '--endpoint-url', moto.endpoint, '--json');
+    const misspelt = await runWith({ AWS_REGION: 'us-eats-1' }, 'audit', '--endpoint-url', moto.endpoint);
+
+    expect((JSON.parse(fromDefault.stdout) as AuditReport).registries.map((r) => r.region)).toEqual(['ap-northeast-2']);
+    expect((JSON.parse(fromProfile.stdout) as AuditReport).registries.map((r) => r.region)).toEqual(['ap-south-1']);
+    expect(misspelt.status).toBe(2);
+    expect(misspelt.stderr).toBe("cdk-ecr-shared-layers: AWS_REGION 'us-eats-1' is not a region name; expected like eu-west-1.\n");
+  });
+
+  test('a bad flag is a usage error that names the flag (exit 2), before any call', async () => {
+    const result = await run('audit', '--region', 'eu-west-1', '--price-per-gb-month', 'cheap');
 
     expect(result.status).toBe(2);
     expect(result.stdout).toBe('');
@@ -181,8 +277,8 @@ suite(title, () => {
       sts.destroy();
     }, 60_000);
 
-    test('--accounts reads each account through its role and aggregates one report', () => {
-      const result = run('audit', '--accounts', accounts.join(','), '--region', region, '--endpoint-url', moto.endpoint,
+    test('--accounts reads each account through its role and aggregates one report', async () => {
+      const result = await run('audit', '--accounts', accounts.join(','), '--region', region, '--endpoint-url', moto.endpoint,
         '--role-name', 'auditor', '--json', '--concurrency', '2');
 
       expect(result.status).toBe(0);
@@ -200,8 +296,8 @@ suite(title, () => {
       expect(report.totals.registries).toBe(2);
     });
 
-    test('--organization lists the active accounts and reads every one', () => {
-      const result = run('audit', '--organization', '--region', region, '--endpoint-url', moto.endpoint, '--json');
+    test('--organization lists the active accounts and reads every one', async () => {
+      const result = await run('audit', '--organization', '--region', region, '--endpoint-url', moto.endpoint, '--json');
 
       expect(result.status).toBe(0);
       const report = JSON.parse(result.stdout) as AuditReport;

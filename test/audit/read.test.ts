@@ -119,7 +119,7 @@ test.each([
   ['a server error after retries', new ECRServiceException({ name: 'ServerException', message: 'internal', $fault: 'server', $metadata: { httpStatusCode: 500 } }),
     'ServerException: internal (HTTP 500)'],
   ['an operation the endpoint does not implement', Object.assign(new SyntaxError('Unexpected token < Deserialization error: to see the raw response...'), { $metadata: { httpStatusCode: 500 } }),
-    'the endpoint answered without an API response (HTTP 500): not supported there'],
+    'the endpoint answered without an API response (HTTP 500): the operation is not supported there (or the service failed)'],
 ])('GetAccountSetting failing with %s makes blobMounting UNKNOWN with the reason', async (_, error, reason) => {
   ecr.on(GetAccountSettingCommand).rejects(error);
 

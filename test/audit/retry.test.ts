@@ -36,5 +36,8 @@ describe('the SDK client the audit configures', () => {
     expect(clientSettings({}).retryMode).toBe('adaptive');
     expect(throttled).toBe(1);
     expect(model.blobMounting).toEqual({ state: 'KNOWN', value: 'ENABLED' });
+    // requests sent, the retry included: GetAccountSetting twice, DescribeRegistry, the two other
+    // registry-wide lists and one page of DescribeRepositories
+    expect(model.apiCalls).toBe(6);
   });
 });

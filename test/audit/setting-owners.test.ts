@@ -99,7 +99,7 @@ describe('recorded owners that cannot be read', () => {
     // THEN
     expect(owners).toEqual({ state: 'UNKNOWN', reason: 'AccessDeniedException: not authorized to perform: ssm:GetParametersByPath' });
     expect(renderTable(report))
-      .toContain('  Owners          UNKNOWN (AccessDeniedException: not authorized to perform: ssm:GetParametersByPath)');
+      .toContain('  Owners          unknown (AccessDeniedException: not authorized to perform: ssm:GetParametersByPath)');
   });
 
   test('a registry read without them shows no owners line', () => {
