@@ -1,4 +1,4 @@
-import { awscdk, javascript, release } from 'projen';
+import { awscdk, cdk, javascript, release } from 'projen';
 
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-ecr-shared-layers',
@@ -40,6 +40,17 @@ const project = new awscdk.AwsCdkConstructLibrary({
   constructsVersion: '10.5.1',
   cdkCliVersion: '2.1148.1',
   jsiiVersion: '~6.0.0',
+  // package.json `engines`: the Node.js versions the library, its tests and its audit CLI run on.
+  minNodeVersion: '20.0.0',
+  // What users' editors and stack traces see:
+  // - no inline source maps in lib/: they pointed stack frames at src/*.ts files the package does not
+  //   ship (and were a third of its JavaScript); frames now name the lib/*.js files it ships.
+  // - `@internal` members (`_grantMountSources`, ...) are left out of the .d.ts files, so editors do
+  //   not offer them. jsii's "strict" tsconfig rule set forbids `stripInternal`; its "minimal" set only
+  //   rejects options incompatible with jsii (jsii builds its assembly from the sources, where
+  //   @internal members stay invisible to the other languages as before).
+  tsconfig: { compilerOptions: { stripInternal: true, inlineSourceMap: false, inlineSources: false } },
+  validateTsconfig: cdk.ValidateTsconfig.MINIMAL,
 
   devDeps: [
     '@aws-sdk/client-ecr@3.1169.0',
@@ -95,7 +106,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
       setupFilesAfterEnv: ['aws-sdk-client-mock-jest', '<rootDir>/test/support/jest-setup.ts'],
       // jest's transform cache: in the project rather than in the system temp directory.
       cacheDirectory: '<rootDir>/node_modules/.cache/jest',
-      testPathIgnorePatterns: ['/node_modules/', '/cdk.out/', '/.tmp/'],
+      testPathIgnorePatterns: ['/node_modules/', '/cdk.out/', '/.tmp/', '/test/fixtures/'],
+      // jest's default on a 2-core machine is one worker (cores - 1): the files would run one after
+      // the other while a core idles. The main process only waits for the workers.
+      maxWorkers: 2,
       coveragePathIgnorePatterns: ['/node_modules/', '\\.generated\\.ts$', '/.tmp/'],
     },
   },
@@ -124,10 +138,14 @@ project.npmignore?.addPatterns('!/API.md', '!/README.md', '!/LICENSE', '!/packag
 project.packageTask.reset();
 project.packageTask.spawn(project.tasks.tryFind('package:js')!);
 
-// `npm ci` rejects projen's fresh lockfile without this (TOOLCHAIN.md).
+// `npm ci` rejects projen's fresh lockfile without this: it fails with `Missing: @unrs/resolver-binding-...`
+// (eslint-import-resolver-typescript -> unrs-resolver 1.13.0).
 project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
 
 project.tsconfigDev.addInclude('.projenrc.ts');
+// test/fixtures/cdk-init-app/ is what `cdk init` makes, with its own tsconfig: not part of this project.
+project.tsconfigDev.addExclude('test/fixtures');
+project.eslint?.addIgnorePattern('test/fixtures/');
 
 // The handler's only dependency, @aws-sdk/client-ecr, is provided by the Lambda runtime (a dev dependency here).
 project.eslint?.addOverride({
@@ -241,6 +259,34 @@ project.addTask('audit:fixture', {
     { exec: 'ts-node --project tsconfig.dev.json build-tools/audit-fixture.ts', receiveArgs: true },
   ],
   env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+});
+
+// docs/errors.md: every error and warning id, generated from the source (test/error-ids.test.ts
+// fails when it is stale).
+const docsErrors = project.addTask('docs:errors', {
+  description: 'Write docs/errors.md (every error and warning id) from the source',
+  exec: 'ts-node --transpile-only --project tsconfig.dev.json build-tools/error-catalog.ts',
+});
+project.preCompileTask.spawn(docsErrors);
+
+// test/fixtures/cdk-init-app/: a user's `cdk init app --language typescript`, whose cdk.json the
+// README's apps are tested with; refreshed whenever the dependencies are upgraded.
+const cdkInitFixture = project.addTask('fixture:cdk-init-app', {
+  description: 'Refresh test/fixtures/cdk-init-app/ with `cdk init app --language typescript` and the feature flags of the aws-cdk-lib in use',
+  exec: 'ts-node --transpile-only --project tsconfig.dev.json build-tools/cdk-init-app.ts',
+});
+project.tasks.tryFind('post-upgrade')?.spawn(cdkInitFixture);
+
+// The contributor's build of the package, in one command and without the test suite: the handler
+// bundle, docs/errors.md, the jsii compile, the audit CLI bundle, API.md, the npm tarball in dist/js/.
+project.addTask('pack', {
+  description: 'Build the npm package (dist/js/*.jsii.tgz) without running the tests',
+  steps: [
+    { spawn: 'pre-compile' },
+    { spawn: 'compile' },
+    { spawn: 'post-compile' },
+    { spawn: 'package' },
+  ],
 });
 
 project.synth();

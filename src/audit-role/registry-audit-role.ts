@@ -2,6 +2,7 @@ import { Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { fail, show } from '../private/errors';
+import { nagWildcardResourceId } from '../private/nag';
 
 /** The role name `npx cdk-ecr-shared-layers audit --accounts/--organization` assumes unless `--role-name` says otherwise. */
 export const REGISTRY_AUDIT_ROLE_NAME = 'cdk-ecr-shared-layers-audit';
@@ -66,12 +67,13 @@ export class RegistryAuditRole extends Construct {
         + 'Use the same name as the audit\'s --role-name.');
     }
     const stack = Stack.of(this);
+    const everyRepository = stack.formatArn({ service: 'ecr', region: '*', resource: 'repository', resourceName: '*' });
     const policy = new iam.PolicyDocument({
       statements: [
         new iam.PolicyStatement({
           sid: 'ReadRepositoriesAndManifests',
           actions: ['ecr:DescribeRepositories', 'ecr:DescribeImages', 'ecr:BatchGetImage'],
-          resources: [stack.formatArn({ service: 'ecr', region: '*', resource: 'repository', resourceName: '*' })],
+          resources: [everyRepository],
         }),
         new iam.PolicyStatement({
           sid: 'ReadRegistry',
@@ -98,7 +100,7 @@ export class RegistryAuditRole extends Construct {
 
     Validations.of(this).acknowledge(
       {
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecr:*:${Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account}:repository/*]`,
+        id: nagWildcardResourceId(this, everyRepository),
         reason: 'The audit reads every repository of the account in every region it is asked for; the actions are Describe and BatchGetImage (manifests) only.',
       },
       {
