@@ -71,7 +71,7 @@ if (!dir || !statSync(dir).isDirectory()) {
 }
 const stacks = stacksOf(dir);
 const templates = readdirSync(dir).filter((f) => f.endsWith('.template.json'));
-console.log(`\nSynthesized ${stacks.length} stacks; templates are in ${relative(process.cwd(), dir) || dir}/ (${templates.length} at the top level)`);
+console.log(`\nSynthesized ${stacks.length} ${stacks.length === 1 ? 'stack' : 'stacks'}; templates are in ${relative(process.cwd(), dir) || dir}/ (${templates.length} at the top level)`);
 
 interface RegistrySummary {
   repositories: number;
