@@ -10,6 +10,10 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { RegistryEncryption, SharedLayerRegistry, SharedRepository } from '../src';
 import { CDK_INIT_APP_DIR, cdkInitContext, withCdkInitContext } from './support/cdk-init-app';
+import { enableTemplateValidation } from './support/test-run';
+
+// What users' apps get: aws-cdk-lib's template validation, with validateAgainstDefaultRules as cdk init sets it.
+enableTemplateValidation();
 
 const STRENGTH = '@aws-cdk/core:defaultCrossStackReferences';
 const ENV = { account: '111111111111', region: 'us-east-1' };

@@ -19,6 +19,10 @@ import { IConstruct } from 'constructs';
 import * as library from '../src';
 import { reportedViolations, ReportedViolation, withCdkInitContext } from './support/cdk-init-app';
 import { extractTsBlocks, ReadmeBlock } from './support/readme-blocks';
+import { enableTemplateValidation } from './support/test-run';
+
+// What users' apps get: aws-cdk-lib's template validation, with validateAgainstDefaultRules as cdk init sets it.
+enableTemplateValidation();
 import { AccountSettingProvider } from '../src/account-settings/provider';
 
 const ROOT = path.resolve(__dirname, '..');
