@@ -1,4 +1,4 @@
-import { awscdk, javascript, release } from 'projen';
+import { awscdk, cdk, javascript, release } from 'projen';
 
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-ecr-shared-layers',
@@ -40,6 +40,17 @@ const project = new awscdk.AwsCdkConstructLibrary({
   constructsVersion: '10.5.1',
   cdkCliVersion: '2.1148.1',
   jsiiVersion: '~6.0.0',
+  // package.json `engines`: the Node.js versions the library, its tests and its audit CLI run on.
+  minNodeVersion: '20.0.0',
+  // What users' editors and stack traces see:
+  // - no inline source maps in lib/: they pointed stack frames at src/*.ts files the package does not
+  //   ship (and were a third of its JavaScript); frames now name the lib/*.js files it ships.
+  // - `@internal` members (`_grantMountSources`, ...) are left out of the .d.ts files, so editors do
+  //   not offer them. jsii's "strict" tsconfig rule set forbids `stripInternal`; its "minimal" set only
+  //   rejects options incompatible with jsii (jsii builds its assembly from the sources, where
+  //   @internal members stay invisible to the other languages as before).
+  tsconfig: { compilerOptions: { stripInternal: true, inlineSourceMap: false, inlineSources: false } },
+  validateTsconfig: cdk.ValidateTsconfig.MINIMAL,
 
   devDeps: [
     '@aws-sdk/client-ecr@3.1169.0',
@@ -100,7 +111,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
       setupFilesAfterEnv: ['aws-sdk-client-mock-jest', '<rootDir>/test/support/jest-setup.ts'],
       // jest's transform cache: in the project rather than in the system temp directory.
       cacheDirectory: '<rootDir>/node_modules/.cache/jest',
-      testPathIgnorePatterns: ['/node_modules/', '/cdk.out/', '/.tmp/'],
+      testPathIgnorePatterns: ['/node_modules/', '/cdk.out/', '/.tmp/', '/test/fixtures/'],
+      // jest's default on a 2-core machine is one worker (cores - 1): the files would run one after
+      // the other while a core idles. The main process only waits for the workers.
+      maxWorkers: 2,
       coveragePathIgnorePatterns: ['/node_modules/', '\\.generated\\.ts$', '/.tmp/'],
     },
   },
@@ -129,10 +143,14 @@ project.npmignore?.addPatterns('!/API.md', '!/README.md', '!/LICENSE', '!/packag
 project.packageTask.reset();
 project.packageTask.spawn(project.tasks.tryFind('package:js')!);
 
-// `npm ci` rejects projen's fresh lockfile without this (TOOLCHAIN.md).
+// `npm ci` rejects projen's fresh lockfile without this: it fails with `Missing: @unrs/resolver-binding-...`
+// (eslint-import-resolver-typescript -> unrs-resolver 1.13.0).
 project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
 
 project.tsconfigDev.addInclude('.projenrc.ts');
+// test/fixtures/cdk-init-app/ is what `cdk init` makes, with its own tsconfig: not part of this project.
+project.tsconfigDev.addExclude('test/fixtures');
+project.eslint?.addIgnorePattern('test/fixtures/');
 
 // The handler's only dependency, @aws-sdk/client-ecr, is provided by the Lambda runtime (a dev dependency here).
 project.eslint?.addOverride({
@@ -160,7 +178,9 @@ for (const [name, value] of Object.entries({
 // whose string goes into `lambda.Code.fromInline` (zero file assets).
 const bundleHandler = project.addTask('bundle:handler', {
   description: 'Bundle the account-setting Lambda handler into src/account-settings/handler-code.generated.ts',
-  exec: 'ts-node --project tsconfig.dev.json build-tools/bundle-handler.ts',
+  // --transpile-only here and below: the jsii compile type-checks src/, and a ts-node that type-checks
+  // builds a program of its own each time (tens of seconds of the test task for nothing new).
+  exec: 'ts-node --transpile-only --project tsconfig.dev.json build-tools/bundle-handler.ts',
 });
 project.preCompileTask.spawn(bundleHandler);
 // The tests use the generated module too: keep it fresh before they run.
@@ -178,9 +198,15 @@ project.testTask.spawn(testSummary);
 for (const task of project.tasks.all.filter((t) => /^integ:.+:assert$/.test(t.name))) {
   task.steps.forEach((step, index) => {
     if (step.execArgs?.[0] === 'cdk' && step.execArgs[1] === 'synth') {
+      const args = step.execArgs.map((arg) => arg.replace(/^ts-node -P /, 'ts-node --transpile-only -P '));
       task.updateStep(index, {
-        execArgs: ['ts-node', '--transpile-only', '--project', 'tsconfig.dev.json', 'build-tools/run-quietly.ts', ...step.execArgs],
+        execArgs: ['ts-node', '--transpile-only', '--project', 'tsconfig.dev.json', 'build-tools/run-quietly.ts', ...args],
       });
+    }
+    // aws-cdk-lib writes performance-counters.json into the assembly when a stack takes more than 10 s
+    // to synthesize (a busy machine): not part of what the snapshot compares.
+    if (step.execArgs?.[0] === 'diff' && !step.execArgs.includes('performance-counters.json')) {
+      task.updateStep(index, { execArgs: ['diff', '-x', 'performance-counters.json', ...step.execArgs.slice(1)] });
     }
   });
 }
@@ -190,7 +216,7 @@ for (const task of project.tasks.all.filter((t) => /^integ:.+:assert$/.test(t.na
 // CDK apps that install the library get no AWS SDK dependency; the tests run the bundled bin.
 const bundleAudit = project.addTask('bundle:audit', {
   description: 'Bundle the audit CLI and its AWS SDK clients into lib/audit/ (bin: cdk-ecr-shared-layers)',
-  exec: 'ts-node --project tsconfig.dev.json build-tools/bundle-audit.ts',
+  exec: 'ts-node --transpile-only --project tsconfig.dev.json build-tools/bundle-audit.ts',
 });
 project.postCompileTask.prependSpawn(bundleAudit);
 project.testTask.prependSpawn(bundleAudit);
@@ -198,21 +224,22 @@ project.addBins({ 'cdk-ecr-shared-layers': 'lib/audit/cli.js' });
 
 // The example apps in examples/, each synthesized with the aws-cdk CLI (no credentials needed).
 const EXAMPLES = ['platform-registry', 'minimal', 'cross-account-replication', 'organization-baseline'];
-const synthExample = (name: string) => ({
-  exec: `cdk synth --app "ts-node --project tsconfig.dev.json examples/${name}.ts" --output cdk.out/examples/${name} --quiet --no-notices --no-version-reporting`,
+const synthExample = (name: string, tsNode = 'ts-node') => ({
+  exec: `cdk synth --app "${tsNode} --project tsconfig.dev.json examples/${name}.ts" --output cdk.out/examples/${name} --quiet --no-notices --no-version-reporting`,
 });
-// README command 1: the platform registry example, and a summary of what it synthesized.
+// README command 1: the platform registry example, and a summary of what it synthesized. Without
+// type-checking (the `examples` task of CI type-checks every example): a first look should be quick.
 project.addTask('example', {
   description: 'Synthesize the example platform registry app with the aws-cdk CLI and print a summary',
   steps: [
-    synthExample('platform-registry'),
-    { exec: 'ts-node --project tsconfig.dev.json build-tools/summarize-assembly.ts cdk.out/examples/platform-registry' },
+    synthExample('platform-registry', 'ts-node --transpile-only'),
+    { exec: 'ts-node --transpile-only --project tsconfig.dev.json build-tools/summarize-assembly.ts cdk.out/examples/platform-registry' },
   ],
 });
 // CI: every example.
 project.addTask('examples', {
   description: 'Synthesize every example app in examples/ with the aws-cdk CLI',
-  steps: EXAMPLES.map(synthExample),
+  steps: EXAMPLES.map((name) => synthExample(name)),
 });
 
 // The StackSet TemplateBody sizes the README quotes (test/readme-figures.test.ts compares them).
@@ -246,6 +273,34 @@ project.addTask('audit:fixture', {
     { exec: 'ts-node --project tsconfig.dev.json build-tools/audit-fixture.ts', receiveArgs: true },
   ],
   env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+});
+
+// docs/errors.md: every error and warning id, generated from the source (test/error-ids.test.ts
+// fails when it is stale).
+const docsErrors = project.addTask('docs:errors', {
+  description: 'Write docs/errors.md (every error and warning id) from the source',
+  exec: 'ts-node --transpile-only --project tsconfig.dev.json build-tools/error-catalog.ts',
+});
+project.preCompileTask.spawn(docsErrors);
+
+// test/fixtures/cdk-init-app/: a user's `cdk init app --language typescript`, whose cdk.json the
+// README's apps are tested with; refreshed whenever the dependencies are upgraded.
+const cdkInitFixture = project.addTask('fixture:cdk-init-app', {
+  description: 'Refresh test/fixtures/cdk-init-app/ with `cdk init app --language typescript` and the feature flags of the aws-cdk-lib in use',
+  exec: 'ts-node --transpile-only --project tsconfig.dev.json build-tools/cdk-init-app.ts',
+});
+project.tasks.tryFind('post-upgrade')?.spawn(cdkInitFixture);
+
+// The contributor's build of the package, in one command and without the test suite: the handler
+// bundle, docs/errors.md, the jsii compile, the audit CLI bundle, API.md, the npm tarball in dist/js/.
+project.addTask('pack', {
+  description: 'Build the npm package (dist/js/*.jsii.tgz) without running the tests',
+  steps: [
+    { spawn: 'pre-compile' },
+    { spawn: 'compile' },
+    { spawn: 'post-compile' },
+    { spawn: 'package' },
+  ],
 });
 
 project.synth();

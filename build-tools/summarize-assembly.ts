@@ -71,7 +71,7 @@ if (!dir || !statSync(dir).isDirectory()) {
 }
 const stacks = stacksOf(dir);
 const templates = readdirSync(dir).filter((f) => f.endsWith('.template.json'));
-console.log(`\nSynthesized ${stacks.length} stacks; templates are in ${relative(process.cwd(), dir) || dir}/ (${templates.length} at the top level)`);
+console.log(`\nSynthesized ${stacks.length} ${stacks.length === 1 ? 'stack' : 'stacks'}; templates are in ${relative(process.cwd(), dir) || dir}/ (${templates.length} at the top level)`);
 
 interface RegistrySummary {
   repositories: number;
@@ -122,7 +122,7 @@ for (const stack of stacks) {
 }
 
 for (const [name, registry] of registries) {
-  console.log(`\nRegistry ${name || '(env-agnostic)'}: ${registry.stacks.length} stacks (${registry.stacks.join(', ')})`);
+  console.log(`\nRegistry ${name || '(env-agnostic)'}: ${registry.stacks.length} ${registry.stacks.length === 1 ? 'stack' : 'stacks'} (${registry.stacks.join(', ')})`);
   console.log(`  repositories: ${registry.repositories}, creation templates: ${registry.templates}`);
   for (const [island, count] of registry.islands) {
     console.log(`  encryption island: ${island}: ${count} repositories and templates`);

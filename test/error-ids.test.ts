@@ -1,61 +1,36 @@
+/**
+ * The ids of the library's errors and warnings: found in the source, one namespace, and every one of
+ * them in docs/errors.md, which `npx projen docs:errors` generates from the source.
+ */
 import * as fs from 'fs';
-import * as path from 'path';
-
-const SRC = path.join(__dirname, '..', 'src');
-const README = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
-
-function sources(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) {
-      return entry.name === 'handler' ? [] : sources(full);
-    }
-    return entry.name.endsWith('.ts') ? [full] : [];
-  });
-}
-
-/** Every id the library raises: `fail(scope, '<id>', ...)`, `error('<id>', ...)`, `warn(scope, '<id>', ...)`, rule ids. */
-function idsInSource(): string[] {
-  const ids = new Set<string>();
-  const patterns = [
-    /\bfail\([\w.!]+, '([\w.]+)'/g,
-    /\berror\('([\w.]+)'/g,
-    /\berrorText\('([\w.]+)'/g,
-    /\bwarn\([\w.()!]+, '([\w.]+)'/g,
-    /\binvalid\([\w.]+, '([\w.]+)'/g,
-    /\.id \?\? '([\w.]+)'/g,
-    /'cdk-ecr-shared-layers:(\w+)'/g,
-    /^ {2}[A-Z_0-9]+: '(\w+)',$/gm,
-    /^export const [A-Z_0-9]+ = '([a-z]\w+)';$/gm,
-  ];
-  for (const file of sources(SRC)) {
-    const text = fs.readFileSync(file, 'utf8');
-    for (const pattern of patterns) {
-      for (const match of text.matchAll(pattern)) {
-        ids.add(match[1]);
-      }
-    }
-  }
-  return [...ids].sort();
-}
+import { CATALOG_FILE, collectIdUses, renderCatalog } from '../build-tools/error-catalog';
 
 describe('error and warning ids', () => {
-  const ids = idsInSource();
+  const uses = collectIdUses();
+  const ids = [...new Set(uses.map((u) => u.id))].sort();
+  const catalog = fs.readFileSync(CATALOG_FILE, 'utf8');
 
   test('the library raises ids in one namespace, found in the source', () => {
     expect(ids.length).toBeGreaterThan(100);
-    expect(ids).toEqual(expect.arrayContaining(['encryptionMismatch', 'registryPolicyPublic', 'containerAssetsOutsideIsland', 'invalidRepositoryName']));
+    expect(ids).toEqual(expect.arrayContaining(['encryptionMismatch', 'registryPolicyPublic', 'containerAssetsOutsideIsland', 'invalidRepositoryName', 'weakKeyReference']));
+    // What the catalogue calls an error is raised as one (a sample of each kind).
+    expect(uses.find((u) => u.id === 'invalidRepositoryName')?.kind).toBe('error');
+    expect(uses.find((u) => u.id === 'pullThroughCacheNotMounted')?.kind).toBe('warning');
   });
 
-  test('the README lists every id', () => {
-    const missing = ids.filter((id) => !README.includes(`\`cdk-ecr-shared-layers:${id}\``));
+  test('docs/errors.md lists every id', () => {
+    const missing = ids.filter((id) => !catalog.includes(`\`cdk-ecr-shared-layers:${id}\``));
     expect(missing).toEqual([]);
   });
 
-  test('every id the README lists is raised by the library', () => {
-    const listed = [...README.matchAll(/`cdk-ecr-shared-layers:([\w.]+)`/g)].map((m) => m[1]);
-    // The account-setting warnings are named after the setting and value (`<name>.<value>`).
-    const unknown = [...new Set(listed)].filter((id) => !ids.includes(id) && !/^[A-Z_]+\.[A-Z0-9_]+$/.test(id));
+  test('every id docs/errors.md and README.md list is raised by the library', () => {
+    const readme = fs.readFileSync(`${__dirname}/../README.md`, 'utf8');
+    const listed = [...`${catalog}\n${readme}`.matchAll(/`cdk-ecr-shared-layers:([\w.]+)`/g)].map((m) => m[1]);
+    const unknown = [...new Set(listed)].filter((id) => !ids.includes(id) && id !== '<id>');
     expect(unknown).toEqual([]);
+  });
+
+  test('docs/errors.md is the one generated from the source (else: npx projen docs:errors)', () => {
+    expect(catalog).toEqual(renderCatalog(uses));
   });
 });

@@ -16,7 +16,7 @@ const ROOT = path.resolve(__dirname, '..');
 
 /** The files at the root of the package; everything else must be under lib/. */
 const ROOT_FILES = ['.jsii', 'API.md', 'LICENSE', 'README.md', 'package.json'];
-/** Never in the package (the list, and what a build or test run leaves behind). */
+/** Never in the package: the sources, tests, tooling and docs of the repository, and what a build or test run leaves behind. */
 const FORBIDDEN = ['cdk.out/', '.ci/', 'bench/', 'build-tools/', 'examples/', 'test/', 'src/', 'docs/', 'projenrc/',
   '.projen/', '.tmp/', 'coverage/', 'test-reports/', 'dist/', 'node_modules/'];
 

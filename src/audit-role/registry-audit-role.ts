@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { ownersPath } from '../account-settings/contract';
 import { fail, show } from '../private/errors';
+import { nagWildcardResourceId } from '../private/nag';
 
 /** The role name `npx cdk-ecr-shared-layers audit --accounts/--organization` assumes unless `--role-name` says otherwise. */
 export const REGISTRY_AUDIT_ROLE_NAME = 'cdk-ecr-shared-layers-audit';
@@ -69,12 +70,13 @@ export class RegistryAuditRole extends Construct {
     }
     const stack = Stack.of(this);
     const ownersArn = stack.formatArn({ service: 'ssm', region: '*', resource: 'parameter', resourceName: ownersPath('BLOB_MOUNTING').slice(1) });
+    const everyRepository = stack.formatArn({ service: 'ecr', region: '*', resource: 'repository', resourceName: '*' });
     const policy = new iam.PolicyDocument({
       statements: [
         new iam.PolicyStatement({
           sid: 'ReadRepositoriesAndManifests',
           actions: ['ecr:DescribeRepositories', 'ecr:DescribeImages', 'ecr:BatchGetImage'],
-          resources: [stack.formatArn({ service: 'ecr', region: '*', resource: 'repository', resourceName: '*' })],
+          resources: [everyRepository],
         }),
         new iam.PolicyStatement({
           sid: 'ReadRegistry',
@@ -107,11 +109,11 @@ export class RegistryAuditRole extends Construct {
 
     Validations.of(this).acknowledge(
       {
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecr:*:${Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account}:repository/*]`,
+        id: nagWildcardResourceId(this, everyRepository),
         reason: 'The audit reads every repository of the account in every region it is asked for; the actions are Describe and BatchGetImage (manifests) only.',
       },
       {
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ssm:*:${Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account}:parameter${ownersPath('BLOB_MOUNTING')}]`,
+        id: nagWildcardResourceId(this, ownersArn),
         reason: 'The recorded owners of BLOB_MOUNTING in every region the audit is asked for: ssm:GetParametersByPath on that one path, read only.',
       },
       {

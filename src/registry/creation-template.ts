@@ -6,6 +6,7 @@ import type { SharedLayerRegistry } from './shared-layer-registry';
 import { LifecycleRule } from '../lifecycle/lifecycle-rule';
 import { KMS_ALIAS, ROOT_PREFIX, TEMPLATE_PREFIX } from '../private/aws-names';
 import { fail, show } from '../private/errors';
+import { nagWildcardResourceId } from '../private/nag';
 
 // Checked 2026 against:
 // - https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecr-repositorycreationtemplate.html
@@ -246,7 +247,7 @@ class CreationTemplateRole extends Construct {
       resources: [registry._allRepositoriesArn()],
     }));
     const acknowledgements = [{
-      id: `AwsSolutions-IAM5[Resource::${wildcardId(stack, 'ecr', 'repository/*')}]`,
+      id: nagWildcardResourceId(this, registry._allRepositoriesArn()),
       reason: 'Amazon ECR creates repositories of names nobody knows in advance (replication, create on push, pull through cache); the statement is limited to the repositories of this registry (its account and region).',
     }];
 
@@ -259,26 +260,20 @@ class CreationTemplateRole extends Construct {
       }));
     } else if (registry.encryption.encryptionType !== 'AES256') {
       // The AWS managed key aws/ecr: its ARN is not known in advance; through ECR only.
+      const anyKeyOfTheRegistry = stack.formatArn({ service: 'kms', resource: 'key', resourceName: '*' });
       this.role.addToPrincipalPolicy(new iam.PolicyStatement({
         sid: 'UseTheAwsManagedEcrKey',
         actions: ['kms:CreateGrant', 'kms:RetireGrant', 'kms:DescribeKey'],
-        resources: [stack.formatArn({ service: 'kms', resource: 'key', resourceName: '*' })],
+        resources: [anyKeyOfTheRegistry],
         conditions: registry._kmsThroughEcrCondition(),
       }));
       acknowledgements.push({
-        id: `AwsSolutions-IAM5[Resource::${wildcardId(stack, 'kms', 'key/*')}]`,
+        id: nagWildcardResourceId(this, anyKeyOfTheRegistry),
         reason: 'The AWS managed key aws/ecr has no ARN known at synthesis; the statement is limited to keys of this account and region used through Amazon ECR (kms:ViaService).',
       });
     }
     Validations.of(this.role).acknowledge(...acknowledgements);
   }
-}
-
-/** How cdk-nag names a wildcard resource of the stack's account and region in a finding id. */
-function wildcardId(stack: Stack, service: string, resource: string): string {
-  return `arn:<AWS::Partition>:${service}:<AWS::Region>:<AWS::AccountId>:${resource}`
-    .replace('<AWS::Region>', Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region)
-    .replace('<AWS::AccountId>', Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account);
 }
 
 /**

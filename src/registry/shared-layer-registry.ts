@@ -258,7 +258,9 @@ export class SharedLayerRegistry extends Construct {
    * share their layers), and their prefix is kept out of the layer-sharing statistics.
    */
   public addPullThroughCacheRule(options: PullThroughCacheRuleOptions): PullThroughCacheRule {
-    const id = Token.isUnresolved(options.prefix) ? `PullThroughCache${this.pullThroughRules.length}` : `PullThroughCache${options.prefix}`;
+    // The construct id (part of the logical id, so a contract once deployed) names the prefix:
+    // `PullThroughCache-ecr-public` (a '/' of the prefix becomes '--', as constructs do).
+    const id = Token.isUnresolved(options.prefix) ? `PullThroughCache${this.pullThroughRules.length}` : `PullThroughCache-${options.prefix}`;
     return new PullThroughCacheRule(this, id, { ...options, registry: this });
   }
 

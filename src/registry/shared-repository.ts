@@ -1,10 +1,11 @@
-import { Lazy, RemovalPolicy } from 'aws-cdk-lib';
+import { Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { validateRepositoryOptions } from './repository-options';
 import type { SharedLayerRegistry } from './shared-layer-registry';
 import { LifecycleRule } from '../lifecycle/lifecycle-rule';
+import { warn } from '../private/annotations';
 
 /**
  * Options of a repository in a `SharedLayerRegistry`.
@@ -115,6 +116,13 @@ export class SharedRepository extends ecr.RepositoryBase {
     this.resource.applyRemovalPolicy(props.removalPolicy ?? RemovalPolicy.RETAIN);
 
     registry._register(this, props.repositoryName);
+
+    const key = registry.encryption.key;
+    if (key && Stack.of(key) !== Stack.of(this)) {
+      // Which reference aws-cdk-lib makes is known only after it resolved the app's references, just
+      // before validation: read what CloudFormation receives.
+      this.node.addValidation({ validate: () => this.checkKeyReference(key.node.path) });
+    }
   }
 
   /**
@@ -136,6 +144,23 @@ export class SharedRepository extends ecr.RepositoryBase {
       resourceName: this.physicalName,
     });
     return this.arn;
+  }
+
+  /**
+   * Warns when this stack reads the registry's key with `Fn::GetStackOutput` (a weak cross-stack
+   * reference): CloudFormation then no longer stops the key's stack from removing the key.
+   */
+  private checkKeyReference(keyPath: string): string[] {
+    const rendered = JSON.stringify(Stack.of(this).resolve(this.resource.encryptionConfiguration));
+    if (rendered.includes('"Fn::GetStackOutput"')) {
+      warn(this, 'weakKeyReference', `The repository reads the ARN of the registry's KMS key ${keyPath} from stack ${Stack.of(this.registry).stackName} `
+        + 'with Fn::GetStackOutput: a weak cross-stack reference, because the app sets @aws-cdk/core:defaultCrossStackReferences to "weak" '
+        + '(what cdk init writes into cdk.json) or "both". CloudFormation then no longer stops that stack from deleting or replacing the key '
+        + 'while this repository uses it, and a repository whose key is gone cannot take or give images. To keep that protection for the key '
+        + 'alone, add CrossStackReferences.of(key).produce(ReferenceStrength.STRONG) (aws-cdk-lib). Otherwise deploy the key\'s stack first, '
+        + 'never remove the key while repositories use it, and acknowledge this warning.');
+    }
+    return [];
   }
 
   /**

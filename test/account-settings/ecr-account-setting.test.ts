@@ -8,6 +8,10 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { AccountSettingName, EcrAccountSetting } from '../../src';
 import { ACCOUNT_SETTING_RESOURCE_TYPE, AccountSettingProperties, PROPERTIES_VERSION } from '../../src/account-settings/contract';
 import { ACCOUNT_SETTING_HANDLER_CODE } from '../../src/account-settings/handler-code.generated';
+import { enableTemplateValidation } from '../support/test-run';
+
+// Asserts what aws-cdk-lib's template validation reports (validateAgainstDefaultRules).
+enableTemplateValidation();
 
 const ENV = { account: '111111111111', region: 'us-east-1' };
 

@@ -22,7 +22,7 @@ describe('PullThroughCacheRule', () => {
     const rule = registry.addPullThroughCacheRule({ upstream: PullThroughUpstream.ECR_PUBLIC, prefix: 'ecr-public' });
 
     // THEN
-    expect(rule.node.path).toBe('Stack/Registry/PullThroughCacheecr-public');
+    expect(rule.node.path).toBe('Stack/Registry/PullThroughCache-ecr-public');
     Template.fromStack(stack).hasResourceProperties('AWS::ECR::PullThroughCacheRule', {
       EcrRepositoryPrefix: 'ecr-public',
       UpstreamRegistry: 'ecr-public',
@@ -63,7 +63,7 @@ describe('PullThroughCacheRule', () => {
     const { stack, registry } = registryStack();
     registry.addPullThroughCacheRule({ upstream: PullThroughUpstream.ECR_PUBLIC, prefix: 'ecr-public' });
 
-    Annotations.fromStack(stack).hasWarning('/Stack/Registry/PullThroughCacheecr-public',
+    Annotations.fromStack(stack).hasWarning('/Stack/Registry/PullThroughCache-ecr-public',
       Match.stringLikeRegexp('No repository creation template of Stack/Registry applies to PULL_THROUGH_CACHE for prefix "ecr-public".*cdk-ecr-shared-layers:pullThroughCacheWithoutTemplate'));
   });
 
@@ -71,7 +71,7 @@ describe('PullThroughCacheRule', () => {
     const { stack, registry } = registryStack();
     registry.addPullThroughCacheRule({ upstream: PullThroughUpstream.ECR_PUBLIC, prefix: 'ecr-public' });
 
-    const warnings = Annotations.fromStack(stack).findWarning('/Stack/Registry/PullThroughCacheecr-public', Match.stringLikeRegexp('pullThroughCacheWithoutTemplate'));
+    const warnings = Annotations.fromStack(stack).findWarning('/Stack/Registry/PullThroughCache-ecr-public', Match.stringLikeRegexp('pullThroughCacheWithoutTemplate'));
     expect(warnings.map((w) => w.entry.data)).toEqual([
       'No repository creation template of Stack/Registry applies to PULL_THROUGH_CACHE for prefix "ecr-public" (or ROOT): ECR creates these repositories with mutable tags and without the registry\'s lifecycle rules (their encryption, AES256, is the registry\'s). '
       + 'Add a RegistryCreationTemplate with prefix \'ecr-public\' applied for PULL_THROUGH_CACHE, or keep the registry\'s default templates on (creationTemplates: true). [ack: cdk-ecr-shared-layers:pullThroughCacheWithoutTemplate]',
@@ -90,9 +90,9 @@ describe('PullThroughCacheRule', () => {
     addTemplate(registry);
     registry.addPullThroughCacheRule({ upstream: PullThroughUpstream.ECR_PUBLIC, prefix: 'ecr-public' });
 
-    Annotations.fromStack(stack).hasNoWarning('/Stack/Registry/PullThroughCacheecr-public', Match.stringLikeRegexp('pullThroughCacheWithoutTemplate'));
+    Annotations.fromStack(stack).hasNoWarning('/Stack/Registry/PullThroughCache-ecr-public', Match.stringLikeRegexp('pullThroughCacheWithoutTemplate'));
     // The layer-sharing checks still say that pulled-through images cannot be mounted.
-    Annotations.fromStack(stack).hasWarning('/Stack/Registry/PullThroughCacheecr-public', Match.stringLikeRegexp('pullThroughCacheNotMounted'));
+    Annotations.fromStack(stack).hasWarning('/Stack/Registry/PullThroughCache-ecr-public', Match.stringLikeRegexp('pullThroughCacheNotMounted'));
   });
 
   describe('fails', () => {
@@ -128,7 +128,7 @@ describe('PullThroughCacheRule', () => {
       registry.addPullThroughCacheRule({ upstream: PullThroughUpstream.QUAY, prefix: 'cache' });
 
       expect(() => new PullThroughCacheRule(registry, 'Second', { registry, upstream: PullThroughUpstream.KUBERNETES, prefix: 'cache' }))
-        .toThrow(/already has a pull through cache rule with prefix "cache" \(Stack\/Registry\/PullThroughCachecache\)/);
+        .toThrow(/already has a pull through cache rule with prefix "cache" \(Stack\/Registry\/PullThroughCache-cache\)/);
     });
 
     test('fails when a 51st rule is added', () => {
@@ -147,7 +147,7 @@ describe('PullThroughCacheRule', () => {
       registry.addRepository('Mirror', { repositoryName: 'ecr-public/nginx' });
 
       expect(() => (stack.node.root as App).synth())
-        .toThrow(/\[cdk-ecr-shared-layers:pullThroughCachePrefixCollision\] Stack\/Registry\/Mirror: The repository "ecr-public\/nginx" is in the namespace of the pull through cache rule Stack\/Registry\/PullThroughCacheecr-public \(prefix "ecr-public"\)/);
+        .toThrow(/\[cdk-ecr-shared-layers:pullThroughCachePrefixCollision\] Stack\/Registry\/Mirror: The repository "ecr-public\/nginx" is in the namespace of the pull through cache rule Stack\/Registry\/PullThroughCache-ecr-public \(prefix "ecr-public"\)/);
     });
 
     test('a repository whose name only starts with the same letters does not collide', () => {

@@ -6,7 +6,14 @@
  *    removes (about 290 folders, 16 MB a run). TMPDIR points at a folder of this run under the
  *    project's .tmp/ instead; the global teardown removes it, and the next run removes the folders
  *    of runs that were killed.
- * 2. No AWS SDK end-of-support notice: @aws-sdk/client-ecr (a dev dependency, used by the handler
+ * 2. aws-cdk-lib's template validation (a WebAssembly CloudFormation validator, on by default) is
+ *    off unless CDK_VALIDATION is set: each test file loads aws-cdk-lib afresh, and the validator
+ *    takes about 5 s of CPU to start in every one of them, to check templates that no assertion
+ *    reads. The test files that assert what a user's app gets from it (the README's apps and the
+ *    cdk init app, with validateAgainstDefaultRules as cdk init sets it; the account-setting
+ *    provider's default-rules test) turn it back on for themselves with `enableTemplateValidation()`;
+ *    cfn-lint checks the templates of the registry tests.
+ * 3. No AWS SDK end-of-support notice: @aws-sdk/client-ecr (a dev dependency, used by the handler
  *    tests) warns once per process that SDK releases after January 2027 need Node.js 22. It says
  *    nothing about this project's code (the Lambda runtime is Node.js 24), so it is turned off with
  *    the SDK's own switch.
@@ -40,4 +47,5 @@ export default function globalSetup(): void {
   process.env[RUN_DIR_ENV] = runDir;
   process.env.TMPDIR = path.join(runDir, 'tmp');
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  process.env.CDK_VALIDATION ??= 'false';
 }

@@ -32,3 +32,11 @@ export interface HeldBackReport {
   readonly rules: string[];
   readonly text: string;
 }
+
+/**
+ * Turns aws-cdk-lib's template validation back on for the calling test file (the global setup turns
+ * it off for the others; jest gives each test file its own copy of process.env).
+ */
+export function enableTemplateValidation(): void {
+  process.env.CDK_VALIDATION = 'true';
+}
