@@ -34,6 +34,8 @@ const RAISERS: Readonly<Record<string, { readonly idArg: number; readonly kind: 
   errorText: { idArg: 0, kind: 'error' },
   invalid: { idArg: 1, kind: 'error' },
   warn: { idArg: 1, kind: 'warning' },
+  // A rule's finding (src/validation/rule.ts): `warning(CHECK_IDS.X, subject, message)`.
+  warning: { idArg: 0, kind: 'warning' },
   addWarningV2: { idArg: 0, kind: 'warning' },
 };
 
@@ -67,15 +69,47 @@ function textOf(node: ts.Expression | undefined): string {
   return '…';
 }
 
-/** The ids a file declares as constants: `export const ENCRYPTION_MISMATCH = 'encryptionMismatch'`. */
-function constantsOf(file: ts.SourceFile): Map<string, string> {
+const ID_TEXT = /^[a-z][A-Za-z0-9]+$/;
+
+/** An id of a table of ids (`CHECK_IDS`), with the level and description its doc comment gives (`E: ...`, `W: ...`). */
+interface TableId {
+  readonly id: string;
+  readonly kind: Kind;
+  readonly file: string;
+  readonly description: string;
+}
+
+/**
+ * The ids a file declares as constants: `export const ENCRYPTION_MISMATCH = 'encryptionMismatch'`, or
+ * as a table `export const CHECK_IDS = { ENCRYPTION_MISMATCH: 'encryptionMismatch' }` (then named
+ * `CHECK_IDS.ENCRYPTION_MISMATCH`).
+ */
+function constantsOf(file: ts.SourceFile, table: TableId[]): Map<string, string> {
   const constants = new Map<string, string>();
+  const relative = path.relative(ROOT, file.fileName).split(path.sep).join('/');
   file.forEachChild((statement) => {
     if (ts.isVariableStatement(statement)) {
       for (const declaration of statement.declarationList.declarations) {
-        if (ts.isIdentifier(declaration.name) && declaration.initializer && ts.isStringLiteral(declaration.initializer)
-          && /^[a-z][A-Za-z0-9]+$/.test(declaration.initializer.text)) {
+        if (!ts.isIdentifier(declaration.name) || !declaration.initializer) {
+          continue;
+        }
+        if (ts.isStringLiteral(declaration.initializer) && ID_TEXT.test(declaration.initializer.text)) {
           constants.set(declaration.name.text, declaration.initializer.text);
+        }
+        const initializer = ts.isAsExpression(declaration.initializer) ? declaration.initializer.expression : declaration.initializer;
+        if (ts.isObjectLiteralExpression(initializer)) {
+          for (const property of initializer.properties) {
+            if (ts.isPropertyAssignment(property) && ts.isIdentifier(property.name) && ts.isStringLiteral(property.initializer)
+              && ID_TEXT.test(property.initializer.text)) {
+              constants.set(`${declaration.name.text}.${property.name.text}`, property.initializer.text);
+              const doc = ts.getLeadingCommentRanges(file.text, property.getFullStart())
+                ?.map((range) => file.text.slice(range.pos, range.end)).join(' ') ?? '';
+              const level = /\/\*\*\s*([EW]):\s*([\s\S]*?)\s*\*\//.exec(doc);
+              if (level) {
+                table.push({ id: property.initializer.text, kind: level[1] === 'E' ? 'error' : 'warning', file: relative, description: level[2] });
+              }
+            }
+          }
         }
       }
     }
@@ -93,6 +127,8 @@ function idOf(node: ts.Expression | undefined, constants: ReadonlyMap<string, st
     id = node.text;
   } else if (ts.isIdentifier(node)) {
     id = constants.get(node.text);
+  } else if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression)) {
+    id = constants.get(`${node.expression.text}.${node.name.text}`);
   } else if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken) {
     id = idOf(node.right, constants);
   }
@@ -119,8 +155,9 @@ export function collectIdUses(): IdUse[] {
   // Constants may be imported from another file: collect them all first.
   const files = sourceFiles(SRC).map((file) => ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true));
   const constants = new Map<string, string>();
+  const table: TableId[] = [];
   for (const file of files) {
-    for (const [name, value] of constantsOf(file)) {
+    for (const [name, value] of constantsOf(file, table)) {
       constants.set(name, value);
     }
   }
@@ -132,7 +169,10 @@ export function collectIdUses(): IdUse[] {
         const raiser = RAISERS[calleeName(node) ?? ''];
         const id = raiser && idOf(node.arguments[raiser.idArg], constants);
         if (raiser && id !== undefined) {
-          uses.push({ id, kind: raiser.kind, file: relative, message: textOf(node.arguments[raiser.idArg + 1]) });
+          // The message: the first text argument after the id (a rule's finding has its subject between).
+          const message = node.arguments.slice(raiser.idArg + 1).find((a) => ts.isStringLiteralLike(a) || ts.isTemplateExpression(a)
+            || (ts.isBinaryExpression(a) && a.operatorToken.kind === ts.SyntaxKind.PlusToken));
+          uses.push({ id, kind: raiser.kind, file: relative, message: textOf(message) });
         }
       }
       // A rule's finding: `{ id: ENCRYPTION_MISMATCH, message: ... }` (an error, see src/validation/rule.ts).
@@ -163,6 +203,12 @@ export function collectIdUses(): IdUse[] {
       node.forEachChild(visit);
     };
     visit(file);
+  }
+  // A table's id raised only through code the walk above cannot follow: its doc comment describes it.
+  for (const entry of table) {
+    if (!uses.some((u) => u.id === entry.id)) {
+      uses.push({ id: entry.id, kind: entry.kind, file: entry.file, message: entry.description });
+    }
   }
   return uses;
 }
