@@ -10,14 +10,16 @@ export const METRIC_NAMESPACE = 'EcrSharedLayers';
 /** The one dimension of every metric: the registry id (the account id; metrics are regional). */
 export const REGISTRY_DIMENSION = 'RegistryId';
 
-/** The metrics, by name. Counts are `Count`, sizes `Bytes`. */
+/**
+ * The metrics, by name. Counts are `Count`, sizes `Bytes`. Each is a custom metric billed by
+ * CloudWatch: further figures (repositories listed, images not read, API calls) are properties of
+ * the same log lines, for CloudWatch Logs Insights, not metrics.
+ */
 export const METRICS = {
   /** Repositories whose encryption is not the registry's own (type and key). Every run. */
   repositoriesOutsideIsland: 'RepositoriesOutsideIsland',
   /** Groups of repositories with identical encryption (the audit's islands). Every run. */
   islands: 'Islands',
-  /** Repositories listed. Every run. */
-  repositories: 'Repositories',
   /** 1 when the island check listed every repository, 0 when it could not (the two above are then absent). */
   islandCheckComplete: 'IslandCheckComplete',
   /** Bytes the registry would store if no layer were shared (each repository's distinct blobs). */
@@ -28,8 +30,6 @@ export const METRICS = {
   bytesSavedBySharing: 'BytesSavedBySharing',
   /** 1 when the BLOB_MOUNTING account setting is ENABLED, 0 when DISABLED; absent when it cannot be read. */
   blobMountingEnabled: 'BlobMountingEnabled',
-  /** Images whose manifest could not be read (the byte totals are then absent). */
-  imagesNotRead: 'ImagesNotRead',
   /** 1 when the byte totals were computed from every image, 0 when they are absent (see the log line). */
   figuresComplete: 'FiguresComplete',
 } as const;

@@ -188,9 +188,9 @@ export class RegistryMonitor extends Construct {
       widgets: [[
         new cloudwatch.AlarmWidget({ title: 'Repositories outside the island (alarm when > 0)', alarm: this.alarm, width: 12, height: 6 }),
         new cloudwatch.GraphWidget({
-          title: 'Islands and repositories',
+          title: 'Encryption islands (1 = every repository can share layers)',
           left: [latest(METRICS.islands, interval, 'Islands')],
-          right: [latest(METRICS.repositories, interval, 'Repositories')],
+          leftYAxis: { min: 0 },
           width: 12,
           height: 6,
         }),

@@ -159,7 +159,7 @@ describe('RegistryMonitor', () => {
     // RepositoriesOutsideIsland: through its alarm (the alarm widget draws the metric and the threshold).
     const alarm = Object.keys(Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'RepositoriesOutsideIsland' } }));
     expect(body).toContain(`{"Fn::GetAtt":["${alarm[0]}","Arn"]}`);
-    for (const metric of ['Islands', 'Repositories', 'BytesWithoutSharing', 'BytesWithSharing', 'BytesSavedBySharing',
+    for (const metric of ['Islands', 'BytesWithoutSharing', 'BytesWithSharing', 'BytesSavedBySharing',
       'BlobMountingEnabled', 'FiguresComplete', 'IslandCheckComplete']) {
       expect(body).toContain(`\\"${metric}\\"`);
     }

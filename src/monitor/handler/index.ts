@@ -4,8 +4,8 @@
  * CommonJS) with the Lambda runtime's AWS SDK, invoked by EventBridge schedules:
  *
  * - the island check (the frequent rule's input `{"check":"island"}`): lists the repositories
- *   (DescribeRepositories, the SDK's paginator) and publishes `RepositoriesOutsideIsland`,
- *   `Islands` and `Repositories`, logging the repositories outside the island by name;
+ *   (DescribeRepositories, the SDK's paginator) and publishes `RepositoriesOutsideIsland` and
+ *   `Islands`, logging the repositories outside the island by name;
  * - any other event, such as EventBridge's `Scheduled Event` of the figures rule: the island check,
  *   then the registry's figures, read and computed by the audit's own code (src/audit/read.ts and
  *   compute.ts): `BytesWithoutSharing`, `BytesWithSharing`, `BytesSavedBySharing`,
@@ -131,9 +131,8 @@ async function checkIsland(client: ECRClient, registryId: string, island: Encryp
   publish(registryId, [
     [METRICS.repositoriesOutsideIsland, outside.length, 'Count'],
     [METRICS.islands, report.islands.length, 'Count'],
-    [METRICS.repositories, listing.repositories.length, 'Count'],
     [METRICS.islandCheckComplete, 1, 'None'],
-  ], { check: 'island' });
+  ], { check: 'island', repositories: listing.repositories.length });
   if (outside.length > 0) {
     console.log(JSON.stringify({
       message: `${outside.length} repositories outside the registry's island (${describeEncryption(island)}): they cannot share layers with it`,
@@ -174,13 +173,11 @@ async function publishFigures(client: ECRClient, registryId: string, stopAt: num
       [METRICS.bytesSavedBySharing, report.bytes.withoutSharing - report.bytes.withSharing, 'Bytes'],
     );
   }
-  if (!unknownRepositories) {
-    metrics.push([METRICS.imagesNotRead, report.missingManifests, 'Count']);
-  }
   metrics.push([METRICS.figuresComplete, complete ? 1 : 0, 'None']);
   publish(registryId, metrics, {
     check: 'figures',
     apiCalls: report.apiCalls,
+    ...(unknownRepositories ? {} : { repositories: report.repositories, images: report.images, imagesNotRead: report.missingManifests }),
     ...(report.unknown.length > 0 ? { unknown: report.unknown.map((u) => `${u.part}: ${u.reason}`) } : {}),
   });
   if (!complete) {
