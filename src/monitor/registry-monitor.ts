@@ -236,9 +236,14 @@ export class RegistryMonitor extends Construct {
   }
 }
 
-/** How cdk-nag names a wildcard resource of the stack's account and region in a finding id. */
+/**
+ * How cdk-nag names a wildcard resource of the stack's account and region in a finding id. The
+ * partition is a literal when the app sets `@aws-cdk/core:enablePartitionLiterals` (as `cdk init`
+ * apps do) and the region is known.
+ */
 function nagWildcardId(stack: Stack, service: string, resource: string): string {
+  const partition = Token.isUnresolved(stack.partition) ? '<AWS::Partition>' : stack.partition;
   const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
   const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
-  return `arn:<AWS::Partition>:${service}:${region}:${account}:${resource}`;
+  return `arn:${partition}:${service}:${region}:${account}:${resource}`;
 }

@@ -19,10 +19,10 @@ const outdirs: string[] = [];
 afterEach(() => {
   outdirs.splice(0).forEach((dir) => fs.rmSync(dir, { recursive: true, force: true }));
 });
-function newApp(): App {
+function newApp(context: Record<string, unknown> = {}): App {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'registry-monitor-'));
   outdirs.push(outdir);
-  return new App({ outdir });
+  return new App({ outdir, context });
 }
 
 function monitoredStack(props: { encryption?: RegistryEncryption } = {}, app = newApp()) {
@@ -179,9 +179,10 @@ describe('RegistryMonitor', () => {
     Template.fromStack(stack).hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'cron(0 6 * * ? *)' });
   });
 
-  test('cdk-nag AwsSolutions: no unacknowledged findings, in a concrete and an environment-agnostic stack', () => {
-    for (const env of [ENV, undefined]) {
-      const app = newApp();
+  test('cdk-nag AwsSolutions: no unacknowledged findings, in a concrete and an environment-agnostic stack, with partition literals too', () => {
+    for (const [env, partitionLiterals] of [[ENV, false], [undefined, false], [ENV, true]] as const) {
+      // cdk init apps set enablePartitionLiterals: ARNs then name the partition, and so do cdk-nag's finding ids.
+      const app = newApp({ '@aws-cdk/core:enablePartitionLiterals': partitionLiterals });
       Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
       const stack = new Stack(app, 'Stack', { env });
       new SharedLayerRegistry(stack, 'Registry', { monitoring: true });
