@@ -8,6 +8,9 @@
  * With CI=true a missing moto fails the run; elsewhere the suite is skipped and says why.
  */
 import { CreateRepositoryCommand, ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { RegistryMonitor, SharedLayerRegistry } from '../../src';
 import { ISLAND_CHECK_INPUT } from '../../src/monitor/contract';
 import { REGISTRY_MONITOR_HANDLER_CODE } from '../../src/monitor/handler-code.generated';
 import { LambdaTask } from '../account-settings/support/lambda-runtime';
@@ -268,6 +271,50 @@ suite(title, () => {
       expect(JSON.stringify(run.lines[1])).toContain('the function\'s time ran out before the read finished');
     }, 60_000);
   });
+
+  test('as the maintainers check it: every monitor function of a synthesized stack, invoked with a Scheduled Event, prints the known figures', async () => {
+    // GIVEN an AES256 registry of account 123456789012 in us-east-1 with a RegistryMonitor, synthesized
+    const region = 'us-east-1';
+    const stack = new Stack(new App(), 'Registry', { env: { account: ACCOUNT, region } });
+    new RegistryMonitor(stack, 'Monitor', { registry: new SharedLayerRegistry(stack, 'Registry') });
+    const template = Template.fromStack(stack);
+    type FunctionResource = { Properties: { Code: { ZipFile?: string }; Environment?: { Variables?: Record<string, string> } } };
+    const functions = Object.values(template.findResources('AWS::Lambda::Function') as Record<string, FunctionResource>)
+      .filter((f) => f.Properties.Environment?.Variables?.ISLAND_ENCRYPTION_TYPE);
+    expect(functions).toHaveLength(1);
+    // AND a moto registry of known figures
+    const fixture = buildFixture(7);
+    const expected = expectedFigures(fixture);
+    const client = ecr(region);
+    await loadFixture(client, fixture);
+    client.destroy();
+
+    for (const fn of functions) {
+      // WHEN the template's own code and environment run
+      const shipped = new LambdaTask(fn.Properties.Code.ZipFile!);
+      try {
+        const invocation = await shipped.invoke(scheduledEvent(region), {
+          timeoutMs: 60_000,
+          env: { AWS_REGION: region, AWS_ENDPOINT_URL_ECR: moto.endpoint, AWS_MAX_ATTEMPTS: '1', ...fn.Properties.Environment!.Variables },
+        });
+
+        // THEN
+        const metrics = Object.assign({}, ...parse(invocation.output).map((line) => Object.fromEntries(
+          line._aws.CloudWatchMetrics[0].Metrics.map((m) => [m.Name, line[m.Name]]))));
+        expect(metrics).toEqual({
+          RepositoriesOutsideIsland: 3,
+          Islands: 2,
+          IslandCheckComplete: 1,
+          BytesWithoutSharing: expected.withoutSharing,
+          BytesWithSharing: expected.withSharing,
+          BytesSavedBySharing: expected.withoutSharing - expected.withSharing,
+          FiguresComplete: 1,
+        });
+      } finally {
+        shipped.remove();
+      }
+    }
+  }, 180_000);
 
   test('an empty registry: zero everywhere, complete', async () => {
     proxy.blobMounting = 'ENABLED';
