@@ -193,10 +193,14 @@ function marginOf(remaining: number): number {
   return Math.min(10_000, Math.max(1_000, remaining / 10));
 }
 
-export async function handler(event: unknown, context: LambdaContext): Promise<void> {
+/** Lambda's longest run, for an invocation without a Lambda context (a local harness). */
+const MAX_RUN_MS = 900_000;
+
+export async function handler(event: unknown, context?: LambdaContext): Promise<void> {
   const registryId = process.env[ENV.registryId] ?? '';
   const island = islandOf(process.env);
-  const stopAt = Date.now() + context.getRemainingTimeInMillis() - marginOf(context.getRemainingTimeInMillis());
+  const remaining = typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : MAX_RUN_MS;
+  const stopAt = Date.now() + remaining - marginOf(remaining);
   let stopped = false;
   const client = new ECRClient({});
   // Every call checks the clock first: once the time is up, the read stops with a reason instead of
