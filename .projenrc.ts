@@ -223,7 +223,7 @@ project.testTask.prependSpawn(bundleAudit);
 project.addBins({ 'cdk-ecr-shared-layers': 'lib/audit/cli.js' });
 
 // The example apps in examples/, each synthesized with the aws-cdk CLI (no credentials needed).
-const EXAMPLES = ['platform-registry', 'minimal', 'cross-account-replication', 'organization-baseline'];
+const EXAMPLES = ['platform-registry', 'minimal', 'cross-account-replication', 'organization-baseline', 'registry-monitor'];
 const synthExample = (name: string, tsNode = 'ts-node') => ({
   exec: `cdk synth --app "${tsNode} --project tsconfig.dev.json examples/${name}.ts" --output cdk.out/examples/${name} --quiet --no-notices --no-version-reporting`,
 });
@@ -263,6 +263,17 @@ project.addTask('bench:audit', {
   exec: 'node --expose-gc -r ts-node/register bench/audit.ts',
   env: { TS_NODE_PROJECT: 'tsconfig.dev.json', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   receiveArgs: true,
+});
+
+// The registry monitor's benchmark: the inline function against moto (with a fixed latency per ECR call) for
+// 100 and 2,000 repositories, and the monthly cost from the measured durations. Writes bench/MONITOR-RESULTS.md.
+project.addTask('bench:monitor', {
+  description: 'Benchmark the registry monitor\'s function against moto and write bench/MONITOR-RESULTS.md (monthly cost)',
+  steps: [
+    { spawn: 'bundle:handler' },
+    { exec: 'ts-node --project tsconfig.dev.json bench/monitor.ts', receiveArgs: true },
+  ],
+  env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
 });
 
 // The realistic fixture (20 services on 3 base images, two islands) loaded into moto, then audited.

@@ -44,6 +44,15 @@ export const BASELINES: ReadonlyArray<readonly [string, BaselineOptions]> = [
   }],
 ];
 
+/**
+ * The same baselines with the registry monitor in every stack instance (`monitoring: true`): its
+ * inline function, schedules, alarm and dashboard. Printed apart from the range above.
+ */
+export const MONITORED_BASELINES: ReadonlyArray<readonly [string, BaselineOptions]> = [
+  ['defaults + monitoring', { monitoring: true }],
+  ['every option + monitoring', { ...BASELINES[BASELINES.length - 1][1], monitoring: true }],
+];
+
 export interface BaselineMeasure {
   readonly name: string;
   /** Bytes of the TemplateBody (UTF-8). */
@@ -51,8 +60,8 @@ export interface BaselineMeasure {
 }
 
 /** Synthesizes each baseline and reads the TemplateBody of its stack set. */
-export function measureBaselineTemplates(): BaselineMeasure[] {
-  return BASELINES.map(([name, options]) => {
+export function measureBaselineTemplates(baselines: ReadonlyArray<readonly [string, BaselineOptions]> = BASELINES): BaselineMeasure[] {
+  return baselines.map(([name, options]) => {
     const stack = new Stack(new App(), 'Organization', { env: { account: '111111111111', region: 'us-east-1' } });
     const stackSet = new RegistryBaselineStackSet(stack, 'Baseline', {
       ...options,
@@ -80,4 +89,9 @@ if (require.main === module) {
     console.log(`${m.bytes.toLocaleString('en-US').padStart(7)} bytes  ${m.name}`);
   }
   console.log(`TemplateBody: ${range(measures)} (CloudFormation accepts at most 51,200 bytes)`);
+  const monitored = measureBaselineTemplates(MONITORED_BASELINES);
+  for (const m of monitored) {
+    console.log(`${m.bytes.toLocaleString('en-US').padStart(7)} bytes  ${m.name}`);
+  }
+  console.log(`TemplateBody with monitoring: ${range(monitored)} (CloudFormation accepts at most 51,200 bytes)`);
 }

@@ -15,3 +15,5 @@ export * from './scanning/registry-scanning';
 export * from './validation/layer-sharing-checks';
 export * from './stacksets';
 export * from './audit-role/registry-audit-role';
+export * from './monitor/registry-monitor';
+export * from './monitor/registry-monitoring-options';

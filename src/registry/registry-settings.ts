@@ -2,6 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { BasicScanTypeVersion, RegistryPolicyScope } from '../account-settings/account-setting-values';
 import { LifecycleRule } from '../lifecycle/lifecycle-rule';
+import { RegistryMonitoringOptions } from '../monitor/registry-monitoring-options';
 import { ReplicationRuleOptions } from '../replication/replication';
 import { RegistryScanning } from '../scanning/registry-scanning';
 
@@ -95,4 +96,15 @@ export interface RegistrySettings {
    * @default - no replication
    */
   readonly replication?: ReplicationRuleOptions[];
+
+  /**
+   * Watch the registry from inside its account and region (a `RegistryMonitor`): every 5 minutes a
+   * scheduled function counts the repositories outside the registry's encryption island, whoever
+   * created them, with an alarm; daily it publishes the registry's layer-sharing figures as
+   * CloudWatch metrics (namespace `EcrSharedLayers`), with a dashboard. `true` for the defaults, or
+   * the options. See docs/monitoring.md.
+   *
+   * @default - no monitor
+   */
+  readonly monitoring?: boolean | RegistryMonitoringOptions;
 }

@@ -16,6 +16,7 @@ import { RegistryAuditRole, RegistryAuditRoleOptions } from '../audit-role/regis
 import { RegistryEncryption } from '../encryption';
 import { renderLifecyclePolicy, validateLifecycleRules } from '../lifecycle/lifecycle-policy';
 import { LifecycleRule } from '../lifecycle/lifecycle-rule';
+import { RegistryMonitor } from '../monitor/registry-monitor';
 import { allRepositoriesArn } from '../private/aws-names';
 import { markAsRegistry } from '../private/brands';
 import { fail, show } from '../private/errors';
@@ -102,6 +103,11 @@ export class SharedLayerRegistry extends Construct {
    * @default - none unless `auditRole` is given
    */
   public readonly auditRole?: RegistryAuditRole;
+  /**
+   * The monitor of the registry.
+   * @default - none unless `monitoring` is given
+   */
+  public readonly monitor?: RegistryMonitor;
 
   private readonly defaultLifecycleRules: LifecycleRule[];
   private readonly imageTagMutability: ecr.TagMutability;
@@ -161,6 +167,9 @@ export class SharedLayerRegistry extends Construct {
 
     if (props.auditRole) {
       this.auditRole = new RegistryAuditRole(this, 'AuditRole', props.auditRole);
+    }
+    if (props.monitoring) {
+      this.monitor = new RegistryMonitor(this, 'Monitor', { ...(props.monitoring === true ? {} : props.monitoring), registry: this });
     }
 
     // The app-wide layer-sharing checks run for every app with a registry, without being asked.
