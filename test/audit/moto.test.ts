@@ -38,6 +38,9 @@ const title = unavailable ? `audit against moto (skipped: ${unavailable})` : 'au
 interface Credentials { accessKeyId: string; secretAccessKey: string; sessionToken?: string }
 interface Run { status: number | null; stdout: string; stderr: string }
 
+// Each test runs the bundled bin as a child process: seconds on a busy 2-core machine, not jest's 5 s default.
+jest.setTimeout(60_000);
+
 suite(title, () => {
   let moto: Moto;
   // The environment of a user's shell: dummy keys, a region, no config files. NOT the SDK's
