@@ -9,7 +9,7 @@ import { join } from 'path';
 import { parseArgs } from 'util';
 import {
   audit, AuditOptions, AuditReport, AuditUsageError, DEFAULT_AUDIT_ROLE_NAME, DEFAULT_CONCURRENCY, DEFAULT_PRICE_PER_GB_MONTH,
-  isRegionName, nothingRead, SCHEMA_VERSION,
+  isRegionName, nothingRead, SCHEMA_VERSION, unreadRegistries,
 } from './index';
 import { renderHtml, renderJson, renderMarkdown, renderTable } from './render';
 
@@ -63,7 +63,7 @@ Report:
   -h, --help                  this text
   --version                   the package's version
 
-Exit codes: 0 report printed; 1 a --fail-on condition holds; 2 usage error; 3 nothing of any registry could be read.
+Exit codes: 0 report printed; 1 a --fail-on condition holds; 2 usage error; 3 nothing of a registry asked for could be read.
 `;
 
 export interface CliIo {
@@ -290,7 +290,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const render = { table: renderTable, json: renderJson, markdown: renderMarkdown, html: renderHtml }[command.format];
   io.stdout.write(render(report));
   if (nothingRead(report)) {
-    io.stderr.write(`cdk-ecr-shared-layers: nothing could be read: ${causes(report)}\n`);
+    const unread = [...new Set(unreadRegistries(report))];
+    const asked = report.registries.length + report.errors.length;
+    const which = unread.length === 0 || unread.length === asked ? '' : ` of ${unread.join(', ')}`;
+    io.stderr.write(`cdk-ecr-shared-layers: nothing could be read${which}: ${causes(report)}\n`);
     return EXIT_NOTHING_READ;
   }
   const failed = failures(report, command.failOn);

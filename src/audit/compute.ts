@@ -311,9 +311,21 @@ export function computeRegistry(model: RegistryModel, options: ComputeOptions = 
   };
 }
 
-/** Whether nothing could be read of any registry asked for (the CLI's exit 3): every registry unreadable, or none at all. */
+/**
+ * The registries asked for of which nothing could be read (the CLI's exit 3): those whose every part
+ * is unknown, and those whose account was not reached (an error of the report). A report with one of
+ * them is not the report that was asked for, so it never passes as one.
+ */
+export function unreadRegistries(report: AuditReport): string[] {
+  return [
+    ...report.registries.filter((r) => r.unreadable !== null).map((r) => `${r.account} ${r.region}`),
+    ...report.errors.map((e) => [e.account, e.region].filter((part) => part !== undefined).join(' ') || e.operation),
+  ];
+}
+
+/** Whether nothing could be read of some registry asked for, or no registry was there to read. */
 export function nothingRead(report: AuditReport): boolean {
-  return report.registries.every((r) => r.unreadable !== null);
+  return report.registries.length === 0 || unreadRegistries(report).length > 0;
 }
 
 function compareRegistries(a: { account: string; region: string }, b: { account: string; region: string }): number {

@@ -120,7 +120,7 @@ test('--help prints the flags and the exit codes', async () => {
   expect(await runCli(['audit', '--help'], out.io)).toBe(EXIT_OK);
   expect(out.stdout()).toContain('--fail-on COND[,COND]');
   expect(out.stdout()).toContain('--output FORMAT');
-  expect(out.stdout()).toContain('Exit codes: 0 report printed; 1 a --fail-on condition holds; 2 usage error; 3 nothing of any registry could be read.');
+  expect(out.stdout()).toContain('Exit codes: 0 report printed; 1 a --fail-on condition holds; 2 usage error; 3 nothing of a registry asked for could be read.');
 });
 
 test('--version prints the package version', async () => {
@@ -160,7 +160,7 @@ test('--fail-on islands,disabled exits 1 and names each condition on stderr', as
   expect((JSON.parse(out.stdout()) as AuditReport).registries[0].islands).toHaveLength(2);
 });
 
-test('fleet: one account whose role cannot be assumed is an error in the report; the others are read', async () => {
+test('fleet: one account whose role cannot be assumed is an error in the report; the others are read; exit 3 names it', async () => {
   sts.on(AssumeRoleCommand, { RoleArn: 'arn:aws:iam::222222222222:role/cdk-ecr-shared-layers-audit' }).rejects(new STSServiceException({
     name: 'AccessDenied', message: 'not authorized to perform sts:AssumeRole', $fault: 'client', $metadata: { httpStatusCode: 403 },
   }));
@@ -168,7 +168,9 @@ test('fleet: one account whose role cannot be assumed is an error in the report;
 
   const code = await runCli(['audit', '--accounts', '111111111111,222222222222', '--region', 'eu-west-1,us-east-1', '--json'], out.io);
 
-  expect(code).toBe(EXIT_OK);
+  expect(code).toBe(EXIT_NOTHING_READ);
+  expect(out.stderr()).toBe('cdk-ecr-shared-layers: nothing could be read of 222222222222 eu-west-1, 222222222222 us-east-1: '
+    + 'sts:AssumeRole: AccessDenied: not authorized to perform sts:AssumeRole (HTTP 403)\n');
   const report = JSON.parse(out.stdout()) as AuditReport;
   expect(report.registries.map((r) => `${r.account} ${r.region}`)).toEqual(['111111111111 eu-west-1', '111111111111 us-east-1']);
   expect(report.errors).toEqual([
@@ -223,7 +225,7 @@ test('every part of every registry denied: exit 3 with the cause said once, also
   expect(out.stdout()).toContain('Not read        UnrecognizedClientException');
 });
 
-test('one registry read, another not at all: the report is printed and exit 0 (exit 1 with --fail-on unknown)', async () => {
+test('one registry read, another not at all: the report is printed with both, exit 3 names the unread one (--fail-on or not)', async () => {
   const denied = new STSServiceException({ name: 'AccessDeniedException', message: 'denied', $fault: 'client', $metadata: { httpStatusCode: 400 } });
   ecr.reset();
   ecr.onAnyCommand().callsFake(async (_input: unknown, getClient: () => ECRClient) => {
@@ -235,9 +237,13 @@ test('one registry read, another not at all: the report is printed and exit 0 (e
   const lenient = io();
   const strict = io();
 
-  expect(await runCli(['audit', '--region', 'eu-west-1,us-east-1'], lenient.io)).toBe(EXIT_OK);
-  expect(await runCli(['audit', '--region', 'eu-west-1,us-east-1', '--fail-on', 'unknown'], strict.io)).toBe(EXIT_FAIL_ON);
-  expect(strict.stderr()).toBe('cdk-ecr-shared-layers: --fail-on unknown: UNKNOWN us-east-1 could not be read: AccessDeniedException: denied (HTTP 400)\n');
+  expect(await runCli(['audit', '--region', 'eu-west-1,us-east-1'], lenient.io)).toBe(EXIT_NOTHING_READ);
+  expect(await runCli(['audit', '--region', 'eu-west-1,us-east-1', '--fail-on', 'unknown'], strict.io)).toBe(EXIT_NOTHING_READ);
+  for (const run of [lenient, strict]) {
+    expect(run.stdout()).toContain('Registry 111111111111 eu-west-1');
+    expect(run.stdout()).toContain('Registry UNKNOWN us-east-1');
+    expect(run.stderr()).toBe('cdk-ecr-shared-layers: nothing could be read of UNKNOWN us-east-1: AccessDeniedException: denied (HTTP 400)\n');
+  }
 });
 
 test('--markdown renders a summary table and the findings', async () => {
