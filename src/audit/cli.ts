@@ -2,7 +2,7 @@
  * `cdk-ecr-shared-layers audit`: the command line around `audit()`. Parses flags with Node's
  * util.parseArgs (usage errors name the flag, exit 2), runs the audit with progress on stderr when
  * stderr is a terminal, prints the report (`--output table|json|markdown|html`) on stdout, exits 3
- * when nothing of any registry could be read and 1 when a --fail-on condition holds.
+ * when nothing of a registry asked for could be read and 1 when a --fail-on condition holds.
  */
 import { readFileSync } from 'fs';
 import { join } from 'path';
