@@ -3,8 +3,8 @@
  * Published bundled (with its AWS SDK clients) as `cdk-ecr-shared-layers/lib/audit`.
  */
 import { ECRClient } from '@aws-sdk/client-ecr';
-import { SSMClient } from '@aws-sdk/client-ssm';
 import { OrganizationsClient, paginateListAccounts } from '@aws-sdk/client-organizations';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { fromIni } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
@@ -171,7 +171,8 @@ export async function audit(options: AuditOptions = {}): Promise<AuditReport> {
       const client = new ECRClient({ ...common, region: target.region, credentials: target.credentials });
       const ssm = new SSMClient({ ...common, region: target.region, credentials: target.credentials });
       try {
-        const model = await readRegistry({ client, region: target.region, account: target.account, repositoryConcurrency: options.repositoryConcurrency });
+        const { region, account } = target;
+        const model = await readRegistry({ client, region, account, repositoryConcurrency: options.repositoryConcurrency });
         return { ...model, blobMountingOwners: await readBlobMountingOwners(ssm) };
       } finally {
         client.destroy();
