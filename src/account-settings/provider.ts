@@ -1,4 +1,4 @@
-import { Aws, Duration, Fn, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -91,10 +91,9 @@ export class AccountSettingProvider extends Construct {
     }
     const stack = Stack.of(this);
     const parameter = (path: string) => stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: path.replace(/^\//, '') });
-    // arn:<partition>:cloudformation:<region>:<account>:stack/<name>/<uuid>
-    const stackName = Fn.select(1, Fn.split('/', Aws.STACK_ID));
-    const stackUuid = Fn.select(2, Fn.split('/', Aws.STACK_ID));
-    const ownRecords = parameter(`${ownersPath(name)}/${stackName}/${stackUuid}/*`);
+    // The records are named <stack name>/<stack id>/<LogicalId>: the stack's own subtree, by its name
+    // (unique among the live stacks of the account and region).
+    const ownRecords = parameter(`${ownersPath(name)}/${Aws.STACK_NAME}/*`);
     const policy = new iam.Policy(this, `Policy${key}`, {
       roles: [this.role],
       statements: [

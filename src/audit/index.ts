@@ -3,8 +3,8 @@
  * Published bundled (with its AWS SDK clients) as `cdk-ecr-shared-layers/lib/audit`.
  */
 import { ECRClient } from '@aws-sdk/client-ecr';
-import { SSMClient } from '@aws-sdk/client-ssm';
 import { OrganizationsClient, paginateListAccounts } from '@aws-sdk/client-organizations';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { fromIni } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';

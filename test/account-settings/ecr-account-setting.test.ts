@@ -96,12 +96,11 @@ describe('EcrAccountSetting', () => {
       const statements = byPolicy[`EcrAccountSettingProviderPolicy${name.replace(/_/g, '')}`];
       expect(statements).toHaveLength(3);
       expect(statements[0]).toBe(`EcrAccountSetting: ecr:GetAccountSetting,ecr:PutAccountSetting on "*" if {"StringEquals":{"ecr:AccountSetting":"${name}"}}`);
-      // Writes: only this stack's own records of this setting (stack name and id from AWS::StackId).
+      // Writes: only this stack's own records of this setting (under its name).
       expect(statements[1]).toBe(`RecordOwners: ssm:PutParameter,ssm:DeleteParameter on ${JSON.stringify({
         'Fn::Join': ['', [
           'arn:', { Ref: 'AWS::Partition' }, `:ssm:us-east-1:111111111111:parameter/cdk-ecr-shared-layers/account-settings/${name}/`,
-          { 'Fn::Select': [1, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] }, '/',
-          { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] }, '/*',
+          { Ref: 'AWS::StackName' }, '/*',
         ]],
       })}`);
       // Reads: every owner of this setting.
