@@ -83,14 +83,14 @@ type Collector = (group: RegistryGroup, resource: RenderedResource, normaliser: 
 const COLLECTORS: Readonly<Record<string, Collector>> = {
   'AWS::ECR::Repository': (group, resource, normaliser) => {
     group.repositories.push({
-      construct: resource.resource, resource, encryption: normaliser.normalise(resource, resource.get('EncryptionConfiguration')), what: 'repository',
+      construct: resource.resource, resource, encryption: normaliser.normalise(resource), what: 'repository',
     });
   },
   'AWS::ECR::RepositoryCreationTemplate': (group, resource, normaliser) => {
     group.templates.push({
       construct: resource.resource,
       resource,
-      encryption: normaliser.normalise(resource, resource.get('EncryptionConfiguration')),
+      encryption: normaliser.normalise(resource),
       what: 'creation template',
       prefix: resource.get('Prefix'),
       appliedFor: resource.get('AppliedFor'),

@@ -1,6 +1,6 @@
 import { CfnParameter, CfnResource, Reference, Stack, Stage, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { RenderContext, RenderedResource } from './rendered-resource';
+import { OVERRIDDEN, RenderContext, RenderedResource } from './rendered-resource';
 import { KMS_ALIAS, KMS_KEY_ARN_PARTS } from '../private/aws-names';
 
 /**
@@ -43,12 +43,36 @@ const KEY_ID = /^(mrk-)?[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9
  */
 export class EncryptionNormaliser {
   private readonly byText = new Map<string, EncryptionIdentity>();
+  private readonly byObject = new Map<object, Map<string, EncryptionIdentity>>();
 
   constructor(private readonly context: RenderContext) {}
 
-  /** The identity of a resource's rendered `EncryptionConfiguration`. */
-  public normalise(resource: RenderedResource, configuration: unknown): EncryptionIdentity {
-    return this.normaliseResolved(resource.resource, configuration);
+  /**
+   * The identity of a resource's `EncryptionConfiguration` as CloudFormation receives it. Without
+   * overrides, one configuration object (shared by the repositories of a registry) is analysed once
+   * per account and region.
+   */
+  public normalise(resource: RenderedResource): EncryptionIdentity {
+    const raw = resource.raw('EncryptionConfiguration');
+    if (raw === undefined) {
+      return AES256;
+    }
+    if (raw === OVERRIDDEN || raw === null || typeof raw !== 'object') {
+      return this.normaliseResolved(resource.resource, resource.get('EncryptionConfiguration'));
+    }
+    const stack = Stack.of(resource.resource);
+    const env = `${stack.account}:${stack.region}`;
+    let byEnv = this.byObject.get(raw);
+    if (byEnv === undefined) {
+      byEnv = new Map();
+      this.byObject.set(raw, byEnv);
+    }
+    let identity = byEnv.get(env);
+    if (identity === undefined) {
+      identity = this.normaliseResolved(resource.resource, resource.get('EncryptionConfiguration'));
+      byEnv.set(env, identity);
+    }
+    return identity;
   }
 
   /** The identity of a resolved `EncryptionConfiguration` of a construct (its stack's account and region place a bare key id). */

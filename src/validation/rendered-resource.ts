@@ -1,4 +1,4 @@
-import { CfnResource, DefaultTokenResolver, IPostProcessor, IResolvable, IResolveContext, Reference, StringConcat, Tokenization } from 'aws-cdk-lib';
+import { CfnResource, DefaultTokenResolver, IPostProcessor, IResolvable, IResolveContext, Reference, StringConcat, Token, Tokenization } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 
 // What CloudFormation receives for one resource is `Properties` = the L1's properties (typed L1,
@@ -18,6 +18,8 @@ import { IConstruct } from 'constructs';
 // asks for, once per resource (see `RenderedResource.get`).
 
 const RECORDED = Symbol.for('cdk-ecr-shared-layers.overrides');
+/** What `RenderedResource.raw` returns for a resource with overrides. */
+export const OVERRIDDEN = Symbol('overridden');
 const PATCHED = Symbol.for('cdk-ecr-shared-layers.overridesRecorded');
 
 type Overridable = CfnResource & { [RECORDED]?: Array<readonly [string, unknown]> };
@@ -174,6 +176,7 @@ export class RenderContext {
 /** The properties of one resource as CloudFormation receives them (overrides applied, tokens resolved). */
 export class RenderedResource {
   private unresolved?: Record<string, unknown>;
+  private typed?: Record<string, unknown>;
   private readonly cache = new Map<string, unknown>();
 
   constructor(private readonly context: RenderContext, public readonly resource: CfnResource) {}
@@ -188,9 +191,31 @@ export class RenderedResource {
     if (this.cache.has(name)) {
       return this.cache.get(name);
     }
-    const value = this.context.resolve(this.resource, this.properties()[name]);
+    const raw = this.raw(name);
+    // Fast path: without overrides, an absent property or a literal string, number or boolean is
+    // rendered as it is (the renderers of aws-cdk-lib change names, never such values).
+    const literal = raw === undefined || typeof raw === 'string' || typeof raw === 'number' || typeof raw === 'boolean';
+    const value = literal && !Token.isUnresolved(raw)
+      ? raw
+      : this.context.resolve(this.resource, this.properties()[name]);
     this.cache.set(name, value);
     return value;
+  }
+
+  /**
+   * The value of a property as the construct holds it, before rendering and resolution, when no
+   * override touches the resource (else `OVERRIDDEN`): the registry's repositories share one
+   * encryption configuration object, so its identity can be computed once.
+   */
+  public raw(name: string): unknown {
+    if ((this.resource as Overridable)[RECORDED] !== undefined) {
+      return OVERRIDDEN;
+    }
+    this.typed ??= (this.resource as unknown as { readonly cfnProperties: Record<string, unknown> }).cfnProperties ?? {};
+    const typed = this.typed;
+    // A typed L1 holds camelCase names; a generic CfnResource the CloudFormation names.
+    const camel = `${name.charAt(0).toLowerCase()}${name.slice(1)}`;
+    return camel in typed ? typed[camel] : typed[name];
   }
 
   /** The reference a resolved value is, when it is exactly one. */

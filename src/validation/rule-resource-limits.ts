@@ -63,7 +63,10 @@ function repository(member: ResourceMember, findings: Finding[]): void {
       `Invalid repository name ${JSON.stringify(name)}: Amazon ECR expects ${ECR_LIMITS.repositoryNameMin}-${ECR_LIMITS.repositoryNameMax} characters of lower-case letters and digits, separated by '.', '_', '__' or runs of '-', with namespaces separated by '/' (pattern ${REPOSITORY_NAME.source}). For example 'team/api'.`));
   }
   exclusionFilters(resource, findings);
-  keyRegion(resource, findings);
+  // Only a key given as text can name another region (a key construct is in its stack's region).
+  if (member.encryption.keyKind === 'literal') {
+    keyRegion(resource, findings);
+  }
 }
 
 function template(member: ResourceMember & { readonly prefix: unknown }, findings: Finding[]): void {

@@ -199,7 +199,7 @@ describe('RegistryPolicy', () => {
       new RegistryPolicy(stack, 'Policy');
 
       expect(() => (stack.node.root as App).synth())
-        .toThrow(/The registry policy Stack\/Policy has no statements/);
+        .toThrow(/\[cdk-ecr-shared-layers:registryPolicyWithoutStatements\] Stack\/Policy: This registry policy has no statements/);
     });
 
     test('fails at synthesis when two registry policies are declared for one account and region', () => {

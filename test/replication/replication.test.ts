@@ -121,7 +121,7 @@ describe('RegistryReplication', () => {
       const { stack, registry } = source();
       replicationOf(registry);
 
-      expect(() => (stack.node.root as App).synth()).toThrow(/The replication configuration Source\/Registry\/Replication has no rules/);
+      expect(() => (stack.node.root as App).synth()).toThrow(/\[cdk-ecr-shared-layers:replicationWithoutRules\] Source\/Registry\/Replication: This replication configuration has no rules/);
     });
 
     test('fails at synthesis when a second replication configuration is declared for the registry', () => {
