@@ -176,7 +176,7 @@ const SHAPES: Shape[] = [
       registry.addPullThroughCacheRule({ upstream: PullThroughUpstream.QUAY, prefix: 'quay' });
       new ecr.Repository(new Stack(app, 'Team', { env: A }), 'Mirror', { repositoryName: 'quay/coreos/etcd' });
     },
-    errors: ['[Team] [cdk-ecr-shared-layers:pullThroughCachePrefixCollision] Team/Mirror: The repository "quay/coreos/etcd" is in the namespace of the pull through cache rule Platform/Registry/PullThroughCachequay'],
+    errors: ['[Team] [cdk-ecr-shared-layers:pullThroughCachePrefixCollision] Team/Mirror: The repository "quay/coreos/etcd" is in the namespace of the pull through cache rule Platform/Registry/PullThroughCache-quay'],
   },
   // ---- 3. keys are compared as ECR compares them
   {
@@ -400,7 +400,7 @@ const SHAPES: Shape[] = [
         credential: new secretsmanager.Secret(stack, 'Secret', { secretName: 'ecr-pullthroughcache/docker-hub' }),
       });
     },
-    warnings: ['Platform/Registry/PullThroughCachedocker-hub cdk-ecr-shared-layers:pullThroughCacheNotMounted'],
+    warnings: ['Platform/Registry/PullThroughCache-docker-hub cdk-ecr-shared-layers:pullThroughCacheNotMounted'],
   },
   // ---- 8. the smaller ones
   {
