@@ -143,7 +143,7 @@ describe('LifecycleRule factories', () => {
     ['maxImageCount is not a whole number', () => LifecycleRule.expireByCount({ maxImageCount: 2.5 }),
       'maxImageCount must be a whole number of at least 1, got 2.5.'],
     ['maxImageCount is NaN', () => LifecycleRule.expireByCount({ maxImageCount: NaN }),
-      'maxImageCount must be a whole number of at least 1, got null.'],
+      'maxImageCount must be a whole number of at least 1, got NaN.'],
     ['days is 0', () => LifecycleRule.expireAfterDaysSincePush({ days: 0 }),
       'LifecycleRule.expireAfterDaysSincePush: days must be a whole number of at least 1, got 0. Expected the age in days, for example days: 30.'],
     ['days is negative', () => LifecycleRule.archiveAfterDaysSincePush({ days: -30 }),

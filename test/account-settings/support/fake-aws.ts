@@ -168,9 +168,10 @@ export class FakeResponseUrl extends LocalServer {
     const { delayMs, status } = typeof behaviour === 'number' ? { delayMs: 0, status: behaviour } : behaviour;
     setTimeout(() => {
       if (!res.destroyed && !res.socket?.destroyed) {
+        // Recorded before the answer leaves, so that whatever the handler does on receiving it comes later.
+        record(status);
         res.writeHead(status);
         res.end();
-        record(status);
       } else {
         record();
       }
