@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { ownersPath } from '../account-settings/contract';
 import { fail, show } from '../private/errors';
 import { nagWildcardResourceId } from '../private/nag';
+import { registryReadStatements } from '../private/registry-read-statements';
 
 /** The role name `npx cdk-ecr-shared-layers audit --accounts/--organization` assumes unless `--role-name` says otherwise. */
 export const REGISTRY_AUDIT_ROLE_NAME = 'cdk-ecr-shared-layers-audit';
@@ -73,23 +74,7 @@ export class RegistryAuditRole extends Construct {
     const everyRepository = stack.formatArn({ service: 'ecr', region: '*', resource: 'repository', resourceName: '*' });
     const policy = new iam.PolicyDocument({
       statements: [
-        new iam.PolicyStatement({
-          sid: 'ReadRepositoriesAndManifests',
-          actions: ['ecr:DescribeRepositories', 'ecr:DescribeImages', 'ecr:BatchGetImage'],
-          resources: [everyRepository],
-        }),
-        new iam.PolicyStatement({
-          sid: 'ReadRegistry',
-          // These actions have no resource type: Resource must be '*'.
-          actions: ['ecr:DescribeRegistry', 'ecr:DescribePullThroughCacheRules', 'ecr:DescribeRepositoryCreationTemplates'],
-          resources: ['*'],
-        }),
-        new iam.PolicyStatement({
-          sid: 'ReadBlobMountingSetting',
-          actions: ['ecr:GetAccountSetting'],
-          resources: ['*'],
-          conditions: { StringEquals: { 'ecr:AccountSetting': 'BLOB_MOUNTING' } },
-        }),
+        ...registryReadStatements(everyRepository),
         new iam.PolicyStatement({
           // Who relies on BLOB_MOUNTING: the owner records of Custom::EcrAccountSetting (read only).
           sid: 'ReadBlobMountingOwners',

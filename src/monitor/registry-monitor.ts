@@ -11,6 +11,7 @@ import { ENV, ISLAND_CHECK_INPUT, METRIC_NAMESPACE, METRICS, REGISTRY_DIMENSION 
 import { REGISTRY_MONITOR_HANDLER_CODE } from './handler-code.generated';
 import { RegistryMonitoringOptions } from './registry-monitoring-options';
 import { fail, show } from '../private/errors';
+import { registryReadStatements } from '../private/registry-read-statements';
 // A type only: the registry creates its monitor (monitoring option), so the value import points one way.
 import type { SharedLayerRegistry } from '../registry/shared-layer-registry';
 
@@ -76,24 +77,7 @@ export class RegistryMonitor extends Construct {
     const policy = new iam.Policy(this, 'Policy', {
       roles: [role],
       statements: [
-        new iam.PolicyStatement({
-          sid: 'ReadRepositoriesAndManifests',
-          actions: ['ecr:DescribeRepositories', 'ecr:DescribeImages', 'ecr:BatchGetImage'],
-          resources: [stack.formatArn({ service: 'ecr', resource: 'repository', resourceName: '*' })],
-        }),
-        new iam.PolicyStatement({
-          sid: 'ReadRegistry',
-          // No resource type for these actions: Resource must be '*'.
-          actions: ['ecr:DescribeRegistry', 'ecr:DescribePullThroughCacheRules', 'ecr:DescribeRepositoryCreationTemplates'],
-          resources: ['*'],
-        }),
-        new iam.PolicyStatement({
-          sid: 'ReadBlobMountingSetting',
-          // No resource type either; the ecr:AccountSetting condition key limits it to BLOB_MOUNTING.
-          actions: ['ecr:GetAccountSetting'],
-          resources: ['*'],
-          conditions: { StringEquals: { 'ecr:AccountSetting': 'BLOB_MOUNTING' } },
-        }),
+        ...registryReadStatements(stack.formatArn({ service: 'ecr', resource: 'repository', resourceName: '*' })),
         new iam.PolicyStatement({
           sid: 'Logs',
           actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],

@@ -7,6 +7,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { EcrAccountSetting, RegistryEncryption, SharedLayerRegistry, SharedRepository } from '../../src';
 import { LayerSharingChecks } from '../../src/validation/layer-sharing-checks';
+import { AppShape, expectShape, libraryWarnings } from '../support/app-shapes';
 
 const A = { account: '111111111111', region: 'us-east-1' };
 const A_EU = { account: '111111111111', region: 'eu-west-1' };
@@ -22,16 +23,6 @@ const PULL_THROUGH = 'cdk-ecr-shared-layers:pullThroughCacheNotMounted';
 const CONTAINER_ASSETS = 'cdk-ecr-shared-layers:containerAssetsOutsideIsland';
 const CHECK_IDS = [ENCRYPTION_NOT_PROVABLE, ENV_AGNOSTIC, OUTSIDE_APP, REPLICATION_NOT_PROVABLE, PULL_THROUGH, CONTAINER_ASSETS];
 const IMAGE = path.join(__dirname, 'fixtures', 'image');
-
-/** An app shape: what it builds, and what the checks must say about it. */
-interface Shape {
-  readonly name: string;
-  readonly build: (app: App) => void;
-  /** Substrings of the synthesis error (rejected shapes). */
-  readonly errors?: string[];
-  /** `<construct path> <warning id>` of every warning of the checks (allowed shapes). */
-  readonly warnings?: string[];
-}
 
 function registry(scope: Construct, encryption?: RegistryEncryption, id = 'Registry'): SharedLayerRegistry {
   return new SharedLayerRegistry(scope, id, { encryption });
@@ -65,21 +56,7 @@ function rawBlobMounting(scope: Construct, id: string, value = 'ENABLED'): CfnRe
   });
 }
 
-/** The warnings of the checks in the whole assembly (nested Stages included), as `<path> <id>`. */
-function checkWarnings(app: App): string[] {
-  const found: string[] = [];
-  for (const stack of app.synth().stacksRecursively) {
-    for (const message of stack.messages) {
-      const id = CHECK_IDS.find((candidate) => String(message.entry.data).includes(`[ack: ${candidate}]`));
-      if (message.level === 'warning' && id) {
-        found.push(`${message.id.replace(/^\//, '')} ${id}`);
-      }
-    }
-  }
-  return found.sort();
-}
-
-const SHAPES: Shape[] = [
+const SHAPES: AppShape[] = [
   // ---- registries and stacks
   {
     name: 'allows a registry with repositories in its own stack and in another stack (AES256)',
@@ -548,30 +525,7 @@ const SHAPES: Shape[] = [
 ];
 
 describe('LayerSharingChecks: app shapes', () => {
-  test.each(SHAPES)('$name', (shape) => {
-    // GIVEN
-    const app = new App();
-    Aspects.of(app).add(new LayerSharingChecks());
-
-    // WHEN
-    shape.build(app);
-
-    // THEN
-    if (shape.errors) {
-      let message = '';
-      try {
-        app.synth();
-      } catch (e) {
-        message = (e as Error).message;
-      }
-      expect(message).not.toBe('');
-      for (const expected of shape.errors) {
-        expect(message).toContain(expected);
-      }
-    } else {
-      expect(checkWarnings(app)).toEqual([...shape.warnings ?? []].sort());
-    }
-  });
+  test.each(SHAPES)('$name', (shape) => expectShape(shape, CHECK_IDS));
 
   test('has at least 30 shapes, allowed and rejected', () => {
     expect(SHAPES.length).toBeGreaterThanOrEqual(30);
@@ -666,6 +620,6 @@ describe('LayerSharingChecks: reporting', () => {
     rawBlobMounting(platform, 'Setting');
 
     expect(() => app.synth()).not.toThrow();
-    expect(checkWarnings(app)).toEqual([]);
+    expect(libraryWarnings(app, CHECK_IDS)).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { App, Aspects, CfnResource, Lazy, Stack } from 'aws-cdk-lib';
+import { App, CfnResource, Lazy, Stack } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -11,8 +11,8 @@ import {
 import { RegistryBaselineStackSet } from '../../src/stacksets';
 import { takeInventory } from '../../src/validation/app-inventory';
 import { runRules } from '../../src/validation/engine';
-import { LayerSharingChecks } from '../../src/validation/layer-sharing-checks';
 import { uniqueNames } from '../../src/validation/rule-unique-names';
+import { AppShape, expectShape } from '../support/app-shapes';
 
 // The cases of issue 17, as app shapes: every check reads what CloudFormation receives (overrides,
 // generic CfnResource, Lazy values), across the whole app.
@@ -22,15 +22,6 @@ const A_EU = { account: '111111111111', region: 'eu-west-1' };
 const MRK_US = 'arn:aws:kms:us-east-1:111111111111:key/mrk-1234567890abcdef1234567890abcdef';
 const MRK_EU = 'arn:aws:kms:eu-west-1:111111111111:key/mrk-1234567890abcdef1234567890abcdef';
 const LAMBDA = 'arn:aws:lambda:us-east-1:111111111111:function:f';
-
-interface Shape {
-  readonly name: string;
-  readonly build: (app: App) => void;
-  /** Substrings of the synthesis error (rejected shapes). */
-  readonly errors?: string[];
-  /** `<construct path> <id>` of every warning of the library (allowed shapes). */
-  readonly warnings?: string[];
-}
 
 function platform(app: App, encryption?: RegistryEncryption, env = A): { stack: Stack; registry: SharedLayerRegistry } {
   const stack = new Stack(app, env === A ? 'Platform' : 'PlatformEu', { env });
@@ -48,7 +39,7 @@ function everyone(extra: Record<string, unknown> = {}) {
   };
 }
 
-const SHAPES: Shape[] = [
+const SHAPES: AppShape[] = [
   // ---- 1. overrides, generic CfnResource and Lazy values are read as CloudFormation receives them
   {
     name: 'fails when addPropertyOverride puts KMS on an ecr.Repository beside an AES256 registry',
@@ -431,45 +422,8 @@ const SHAPES: Shape[] = [
   },
 ];
 
-/** Every warning of the library in the whole assembly, as `<path> <id>`. */
-function libraryWarnings(app: App): string[] {
-  const found: string[] = [];
-  for (const stack of app.synth().stacksRecursively) {
-    for (const message of stack.messages) {
-      const id = /\[ack: (cdk-ecr-shared-layers:[\w.]+)\]/.exec(String(message.entry.data))?.[1];
-      if (message.level === 'warning' && id) {
-        found.push(`${message.id.replace(/^\//, '')} ${id}`);
-      }
-    }
-  }
-  return found.sort();
-}
-
 describe('the checks read what CloudFormation receives, across the whole app', () => {
-  test.each(SHAPES)('$name', (shape) => {
-    // GIVEN
-    const app = new App();
-    Aspects.of(app).add(new LayerSharingChecks());
-
-    // WHEN
-    shape.build(app);
-
-    // THEN
-    if (shape.errors) {
-      let message = '';
-      try {
-        app.synth();
-      } catch (e) {
-        message = (e as Error).message;
-      }
-      expect(message).not.toBe('');
-      for (const expected of shape.errors) {
-        expect(message).toContain(expected);
-      }
-    } else {
-      expect(libraryWarnings(app)).toEqual([...shape.warnings ?? []].sort());
-    }
-  });
+  test.each(SHAPES)('$name', (shape) => expectShape(shape));
 
   test('shapes read like the cases: rejected ones start with "fails when", allowed ones do not', () => {
     expect(SHAPES.filter((s) => s.errors).every((s) => s.name.startsWith('fails when'))).toBe(true);
